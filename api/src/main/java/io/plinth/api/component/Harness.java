@@ -1,0 +1,22 @@
+package io.plinth.api.component;
+
+import java.time.Duration;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * Platform SPI between the controller and the component harness of a node: the harness starts
+ * the components it finds and knows how each is doing. Components never use this.
+ */
+@ProviderType
+public interface Harness {
+
+    /** The state of an instance's code on this node: NONE if the harness has not seen it. */
+    InstanceState state(String instanceId);
+
+    /**
+     * Asks an instance to stop and answers what it said: false means it refused (or did not
+     * answer within {@code timeout}).
+     */
+    boolean stop(String instanceId, String reason, Duration timeout);
+}

@@ -1,0 +1,524 @@
+package io.plinth.impl.controller;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Hashtable;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import io.plinth.api.component.ComponentConstants;
+import io.plinth.api.component.ComponentController;
+import io.plinth.api.component.ComponentType;
+import io.plinth.api.component.Harness;
+import io.plinth.api.component.Instance;
+import io.plinth.api.component.InstanceEvent;
+import io.plinth.api.component.InstanceListener;
+import io.plinth.api.component.InstanceSpec;
+import io.plinth.api.component.InstanceState;
+import io.plinth.api.error.PlinthException;
+import io.plinth.api.error.Reason;
+import io.plinth.api.hub.Hub;
+import io.plinth.api.hub.Request;
+import io.plinth.api.hub.Target;
+import io.plinth.impl.controller.ControllerState.Pair;
+import io.plinth.impl.controller.ControllerState.StoredInstance;
+import io.plinth.support.Gate;
+import io.plinth.support.JsonFile;
+import io.plinth.support.ServiceProxy;
+import io.plinth.support.Whiteboard;
+
+import org.apache.karaf.features.FeaturesService;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The component controller of a node (seed §4.7.3). Desired state (types, instances, links,
+ * monitors) is persisted on every change; each instance is a factory configuration of its type's
+ * component, bound to the type's exact bundle; the harness reports how the instances do.
+ */
+@Component(service = ComponentController.class, immediate = true)
+public final class Controller implements ComponentController {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Controller.class);
+    private static final Duration STOP_PATIENCE = Duration.ofSeconds(10);
+    private static final Duration LINK_GRACE = Duration.ofSeconds(5);
+    private static final String NORMAL = "normal";
+
+    @Reference
+    private ConfigurationAdmin configurations;
+    @Reference
+    private FeaturesService features;
+    @Reference
+    private Harness harness;
+
+    private final Gate gate = new Gate("the component controller");
+    private final String node = System.getProperty("karaf.name", "root");
+    /** Instances in a state only the controller knows (preparing, stopping, destroying). */
+    private final Map<String, InstanceState> transitions = new ConcurrentHashMap<>();
+    private final Object changes = new Object();
+
+    private BundleContext context;
+    private CodeInstaller installer;
+    private JsonFile<ControllerState> store;
+    private volatile ControllerState state;
+    private ServiceProxy<Hub> hub;
+    private Whiteboard<InstanceListener, InstanceEvent> listeners;
+    private ExecutorService propagation;
+    private ServiceRegistration<InstanceListener> harnessEvents;
+
+    @Activate
+    void activate(BundleContext bundleContext) {
+        context = bundleContext;
+        installer = new CodeInstaller(context, features);
+        store = new JsonFile<>(JsonFile.nodeStore("controller", "state.json"), ControllerState.class);
+        state = store.read().orElse(ControllerState.EMPTY);
+        hub = new ServiceProxy<>(context, Hub.class, Duration.ofSeconds(30));
+        listeners = new Whiteboard<>(context, InstanceListener.class, InstanceListener.INSTANCE, InstanceListener::instanceEvent);
+        propagation = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "plinth-controller-propagation");
+            thread.setDaemon(true);
+            return thread;
+        });
+        // Registered by hand, not as this component's service: DS would find it while activating it.
+        harnessEvents = context.registerService(InstanceListener.class, this::instanceEvent, null);
+        propagation.execute(this::reconcile);
+    }
+
+    @Deactivate
+    void deactivate() {
+        harnessEvents.unregister();
+        gate.closeAndDrain(STOP_PATIENCE);
+        propagation.shutdown();
+        try {
+            propagation.awaitTermination(STOP_PATIENCE.toSeconds(), TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        listeners.close();
+        hub.close();
+    }
+
+    /** Brings the node in line with the desired state: code installed, one configuration per instance. */
+    private void reconcile() {
+        for (StoredInstance instance : state.instances()) {
+            try {
+                ensureRunning(instance);
+            } catch (RuntimeException e) {
+                LOG.error("Cannot bring back instance {} of {}/{}", instance.id(), instance.type(), instance.version(), e);
+            }
+        }
+    }
+
+    // --- types --------------------------------------------------------------------------------
+
+    @Override
+    public ComponentType registerType(ComponentType type) {
+        gate.enter();
+        try {
+            synchronized (this) {
+                ComponentType existing = findType(type.name(), type.version());
+                if (existing != null) {
+                    if (existing.equals(type)) {
+                        return existing;
+                    }
+                    throw PlinthException.conflict("type " + type.key() + " is already registered differently; "
+                            + "a type is immutable: register a new version instead");
+                }
+                installer.verify(type);
+                List<ComponentType> types = new ArrayList<>(state.types());
+                types.add(type);
+                save(new ControllerState(types, state.instances(), state.links(), state.monitors()));
+                LOG.info("Registered type {} ({} {})", type.key(), type.kind(), type.artifact());
+                return type;
+            }
+        } finally {
+            gate.exit();
+        }
+    }
+
+    @Override
+    public void unregisterType(String name, String version) {
+        gate.enter();
+        try {
+            synchronized (this) {
+                ComponentType type = type(name, version);
+                long running = state.instances().stream().filter(i -> i.type().equals(name) && i.version().equals(version)).count();
+                if (running > 0) {
+                    throw PlinthException.conflict("type " + type.key() + " still has " + running + " instance(s); destroy them first");
+                }
+                List<ComponentType> types = new ArrayList<>(state.types());
+                types.remove(type);
+                save(new ControllerState(types, state.instances(), state.links(), state.monitors()));
+                installer.uninstall(type, types.stream().anyMatch(t -> t.artifact().equals(type.artifact())));
+                LOG.info("Unregistered type {}", type.key());
+            }
+        } finally {
+            gate.exit();
+        }
+    }
+
+    @Override
+    public List<ComponentType> types() {
+        return state.types().stream().sorted(Comparator.comparing(ComponentType::key)).toList();
+    }
+
+    @Override
+    public ComponentType type(String name, String version) {
+        ComponentType type = findType(name, version);
+        if (type == null) {
+            throw PlinthException.notFound("no type " + name + "/" + version + " is registered");
+        }
+        return type;
+    }
+
+    private ComponentType findType(String name, String version) {
+        return state.types().stream().filter(t -> t.name().equals(name) && t.version().equals(version)).findFirst().orElse(null);
+    }
+
+    // --- instances ----------------------------------------------------------------------------
+
+    @Override
+    public List<Instance> create(InstanceSpec spec) {
+        gate.enter();
+        List<StoredInstance> created = new ArrayList<>();
+        try {
+            ComponentType type = type(spec.type(), spec.version());
+            Map<String, String> configuration = new LinkedHashMap<>(type.defaults());
+            configuration.putAll(spec.configuration());
+            synchronized (this) {
+                List<StoredInstance> instances = new ArrayList<>(state.instances());
+                for (int i = 0; i < spec.count(); i++) {
+                    StoredInstance instance = new StoredInstance(Identifiers.newInstanceId(type.name()), type.name(),
+                            type.version(), node, configuration, spec.groups(), System.currentTimeMillis());
+                    transitions.put(instance.id(), InstanceState.PREPARING);
+                    instances.add(instance);
+                    created.add(instance);
+                }
+                save(new ControllerState(state.types(), instances, state.links(), state.monitors()));
+            }
+            for (StoredInstance instance : created) {
+                publish(instance, InstanceState.PREPARING, "created");
+                ensureRunning(instance);
+            }
+            awaitAvailable(created, spec.timeout());
+            return created.stream().map(this::view).toList();
+        } catch (RuntimeException e) {
+            // Whatever was created and is not going to become available is removed again.
+            for (StoredInstance instance : created) {
+                if (harness.state(instance.id()) != InstanceState.AVAILABLE && e instanceof PlinthException pe && pe.reason() != Reason.TIMEOUT) {
+                    end(instance.id(), "crashed: " + e.getMessage());
+                }
+            }
+            throw e;
+        } finally {
+            gate.exit();
+        }
+    }
+
+    private void ensureRunning(StoredInstance instance) {
+        ComponentType type = type(instance.type(), instance.version());
+        CodeInstaller.ComponentCode code = installer.install(type);
+        try {
+            if (configurationOf(instance.id()) == null) {
+                Configuration configuration = configurations.getFactoryConfiguration(code.factoryPid(), instance.id(),
+                        code.bundleLocation());
+                Hashtable<String, Object> properties = new Hashtable<>(instance.configuration());
+                properties.put(ComponentConstants.INSTANCE_ID, instance.id());
+                properties.put(ComponentConstants.TYPE, instance.type());
+                properties.put(ComponentConstants.VERSION, instance.version());
+                properties.put(ComponentConstants.NODE, instance.node());
+                properties.put(ComponentConstants.GROUPS, instance.groups().toArray(new String[0]));
+                configuration.update(properties);
+            }
+        } catch (IOException e) {
+            throw new PlinthException(Reason.FAILED, "cannot configure instance " + instance.id() + ": " + e.getMessage(), e);
+        }
+        transitions.remove(instance.id(), InstanceState.PREPARING);
+        publish(instance, InstanceState.INITIALIZING, "configured");
+    }
+
+    private void awaitAvailable(List<StoredInstance> instances, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (StoredInstance instance : instances) {
+            InstanceState reached = awaitHarness(instance.id(), deadline, state -> state == InstanceState.AVAILABLE
+                    || state == InstanceState.UNAVAILABLE || state == InstanceState.DESTROYED || !isDesired(instance.id()));
+            if (reached == InstanceState.DESTROYED || !isDesired(instance.id())) {
+                throw new PlinthException(Reason.FAILED, "instance " + instance.id() + " of " + instance.type()
+                        + "/" + instance.version() + " failed to start; see the node's log");
+            }
+            if (reached != InstanceState.AVAILABLE && reached != InstanceState.UNAVAILABLE) {
+                throw new PlinthException(Reason.TIMEOUT, "instance " + instance.id() + " is still "
+                        + reached.name().toLowerCase(java.util.Locale.ROOT) + " after " + timeout.toMillis() + " ms");
+            }
+        }
+    }
+
+    /** Waits until the harness reports a state {@code done} accepts, or the deadline; answers the last state seen. */
+    private InstanceState awaitHarness(String instanceId, long deadline, java.util.function.Predicate<InstanceState> done) {
+        synchronized (changes) {
+            while (true) {
+                InstanceState current = harness.state(instanceId);
+                long left = deadline - System.nanoTime();
+                if (done.test(current) || left <= 0) {
+                    return current;
+                }
+                try {
+                    changes.wait(Math.max(1, Math.min(10, left / 1_000_000)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return current;
+                }
+            }
+        }
+    }
+
+    @Override
+    public Instance terminate(String instanceId, String reason) {
+        gate.enter();
+        try {
+            StoredInstance instance = stored(instanceId);
+            String why = reason == null || reason.isBlank() ? "shutdown" : reason;
+            if (transitions.putIfAbsent(instanceId, InstanceState.STOPPING) != null) {
+                throw PlinthException.conflict("instance " + instanceId + " is already " + transitions.get(instanceId).name().toLowerCase());
+            }
+            publish(instance, InstanceState.STOPPING, why);
+            if (!harness.stop(instanceId, why, STOP_PATIENCE)) {
+                transitions.remove(instanceId);
+                publish(instance, harness.state(instanceId), "refused to terminate");
+                throw new PlinthException(Reason.REFUSED, "instance " + instanceId + " refused to terminate");
+            }
+            return end(instanceId, why);
+        } finally {
+            gate.exit();
+        }
+    }
+
+    @Override
+    public Instance destroy(String instanceId, String reason, Duration grace) {
+        gate.enter();
+        try {
+            StoredInstance instance = stored(instanceId);
+            String why = reason == null || reason.isBlank() ? "killed" : reason;
+            transitions.put(instanceId, InstanceState.DESTROYING);
+            publish(instance, InstanceState.DESTROYING, why);
+            harness.stop(instanceId, why, grace == null ? STOP_PATIENCE : grace);
+            return end(instanceId, why);
+        } finally {
+            gate.exit();
+        }
+    }
+
+    /**
+     * Removes an instance for good: desired state, configuration (so its component deactivates),
+     * links and monitors, telling the watchers and destroying linked instances.
+     */
+    private Instance end(String instanceId, String reason) {
+        StoredInstance instance;
+        List<String> linked = new ArrayList<>();
+        List<String> watchers = new ArrayList<>();
+        synchronized (this) {
+            instance = state.instances().stream().filter(i -> i.id().equals(instanceId)).findFirst().orElse(null);
+            if (instance == null) {
+                transitions.remove(instanceId);
+                return null;
+            }
+            List<StoredInstance> instances = new ArrayList<>(state.instances());
+            instances.remove(instance);
+            List<Pair> links = new ArrayList<>();
+            for (Pair link : state.links()) {
+                if (link.involves(instanceId)) {
+                    linked.add(link.other(instanceId));
+                } else {
+                    links.add(link);
+                }
+            }
+            List<Pair> monitors = new ArrayList<>();
+            for (Pair monitor : state.monitors()) {
+                if (monitor.second().equals(instanceId)) {
+                    watchers.add(monitor.first());
+                } else if (!monitor.first().equals(instanceId)) {
+                    monitors.add(monitor);
+                }
+            }
+            save(new ControllerState(state.types(), instances, links, monitors));
+        }
+        deleteConfiguration(instanceId);
+        // Destroyed means every trace is gone: wait until the component has really been deactivated.
+        if (awaitHarness(instanceId, System.nanoTime() + STOP_PATIENCE.toNanos(), state -> state == InstanceState.NONE) != InstanceState.NONE) {
+            LOG.warn("Instance {} still runs {} after its configuration was removed", instanceId, STOP_PATIENCE);
+        }
+        transitions.remove(instanceId);
+        Instance ended = new Instance(instance.id(), instance.type(), instance.version(), instance.node(),
+                InstanceState.DESTROYED, instance.configuration(), instance.groups(), linked,
+                Instant.ofEpochMilli(instance.createdMillis()));
+        LOG.info("Instance {} of {}/{} ended: {}", instanceId, instance.type(), instance.version(), reason);
+        for (String watcher : watchers) {
+            notifyWatcher(watcher, instanceId, reason);
+        }
+        if (!NORMAL.equals(reason)) {
+            for (String other : linked) {
+                propagation.execute(() -> destroyLinked(other, instanceId, reason));
+            }
+        }
+        synchronized (changes) {
+            changes.notifyAll();
+        }
+        return ended;
+    }
+
+    private void destroyLinked(String instanceId, String cause, String reason) {
+        if (isDesired(instanceId)) {
+            try {
+                destroy(instanceId, "linked " + cause + ": " + reason, LINK_GRACE);
+            } catch (PlinthException e) {
+                LOG.warn("Could not destroy {} linked to {}", instanceId, cause, e);
+            }
+        }
+    }
+
+    private void notifyWatcher(String watcher, String ended, String reason) {
+        try {
+            hub.get().cast(Request.to(Target.instance(watcher)).operation(DOWN)
+                    .input("instance", ended).input("reason", reason).caller("controller").build());
+        } catch (PlinthException e) {
+            LOG.info("Monitor {} of {} could not be told: {}", watcher, ended, e.getMessage());
+        }
+    }
+
+    private void deleteConfiguration(String instanceId) {
+        try {
+            Configuration configuration = configurationOf(instanceId);
+            if (configuration != null) {
+                configuration.delete();
+            }
+        } catch (IOException e) {
+            throw new PlinthException(Reason.FAILED, "cannot remove the configuration of " + instanceId + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Configuration configurationOf(String instanceId) throws IOException {
+        try {
+            Configuration[] found = configurations.listConfigurations("(" + ComponentConstants.INSTANCE_ID + "=" + instanceId + ")");
+            return found == null || found.length == 0 ? null : found[0];
+        } catch (InvalidSyntaxException e) {
+            throw PlinthException.invalid("bad instance id " + instanceId);
+        }
+    }
+
+    @Override
+    public List<Instance> instances() {
+        return state.instances().stream().sorted(Comparator.comparing(StoredInstance::createdMillis)).map(this::view).toList();
+    }
+
+    @Override
+    public Instance instance(String instanceId) {
+        return view(stored(instanceId));
+    }
+
+    private StoredInstance stored(String instanceId) {
+        return state.instances().stream().filter(i -> i.id().equals(instanceId)).findFirst()
+                .orElseThrow(() -> PlinthException.notFound("no instance " + instanceId));
+    }
+
+    private boolean isDesired(String instanceId) {
+        return state.instances().stream().anyMatch(i -> i.id().equals(instanceId));
+    }
+
+    private Instance view(StoredInstance instance) {
+        InstanceState current = transitions.get(instance.id());
+        if (current == null) {
+            current = harness.state(instance.id());
+            if (current == InstanceState.NONE) {
+                current = InstanceState.INITIALIZING;
+            }
+        }
+        List<String> links = state.links().stream().filter(l -> l.involves(instance.id())).map(l -> l.other(instance.id())).toList();
+        return new Instance(instance.id(), instance.type(), instance.version(), instance.node(), current,
+                instance.configuration(), instance.groups(), links, Instant.ofEpochMilli(instance.createdMillis()));
+    }
+
+    // --- links and monitors -------------------------------------------------------------------
+
+    @Override
+    public void link(String instanceId, String otherInstanceId) {
+        changePairs(instanceId, otherInstanceId, true, true);
+    }
+
+    @Override
+    public void unlink(String instanceId, String otherInstanceId) {
+        changePairs(instanceId, otherInstanceId, true, false);
+    }
+
+    @Override
+    public void monitor(String watcherInstanceId, String targetInstanceId) {
+        changePairs(watcherInstanceId, targetInstanceId, false, true);
+    }
+
+    @Override
+    public void demonitor(String watcherInstanceId, String targetInstanceId) {
+        changePairs(watcherInstanceId, targetInstanceId, false, false);
+    }
+
+    private void changePairs(String first, String second, boolean links, boolean add) {
+        gate.enter();
+        try {
+            synchronized (this) {
+                stored(first);
+                stored(second);
+                if (first.equals(second)) {
+                    throw PlinthException.invalid("an instance cannot " + (links ? "link to" : "monitor") + " itself");
+                }
+                List<Pair> pairs = new ArrayList<>(links ? state.links() : state.monitors());
+                pairs.removeIf(p -> p.first().equals(first) && p.second().equals(second)
+                        || links && p.first().equals(second) && p.second().equals(first));
+                if (add) {
+                    pairs.add(new Pair(first, second));
+                }
+                save(links ? new ControllerState(state.types(), state.instances(), pairs, state.monitors())
+                        : new ControllerState(state.types(), state.instances(), state.links(), pairs));
+            }
+        } finally {
+            gate.exit();
+        }
+    }
+
+    // --- events -------------------------------------------------------------------------------
+
+    /** Hears the harness: an instance that ended without being asked to has crashed. */
+    private void instanceEvent(InstanceEvent event) {
+        synchronized (changes) {
+            changes.notifyAll();
+        }
+        if (event.state() == InstanceState.DESTROYED && isDesired(event.instanceId())
+                && !transitions.containsKey(event.instanceId())) {
+            propagation.execute(() -> end(event.instanceId(), event.reason()));
+        }
+    }
+
+    private void publish(StoredInstance instance, InstanceState newState, String reason) {
+        listeners.publish(instance.id(), new InstanceEvent(instance.id(), instance.type(), instance.version(),
+                newState, reason, Instant.now()));
+    }
+
+    private void save(ControllerState next) {
+        store.write(next);
+        state = next;
+    }
+}

@@ -1,0 +1,235 @@
+package io.plinth.impl.harness;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import io.plinth.api.component.Component;
+import io.plinth.api.component.ComponentConstants;
+import io.plinth.api.component.Harness;
+import io.plinth.api.component.InstanceEvent;
+import io.plinth.api.component.InstanceListener;
+import io.plinth.api.component.InstanceState;
+import io.plinth.api.hub.Hub;
+import io.plinth.api.hub.Target;
+import io.plinth.support.ServiceProxy;
+import io.plinth.support.Whiteboard;
+
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.util.tracker.ServiceTracker;
+import org.osgi.util.tracker.ServiceTrackerCustomizer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Java component harness of a node (seed §4.6.2): starts every {@link Component} service that
+ * carries an instance id, joins it to its groups, follows its availability, asks it to stop, and
+ * reports each state as an {@link InstanceEvent}.
+ */
+@org.osgi.service.component.annotations.Component(service = Harness.class, immediate = true)
+public final class ComponentHarness implements Harness {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ComponentHarness.class);
+    /** Reserved hub attribute the hub's selectors read: "false" while the instance is unavailable. */
+    static final String AVAILABLE_ATTRIBUTE = "plinth.available";
+    private static final Duration HUB_PATIENCE = Duration.ofSeconds(30);
+
+    private final Map<String, Running> running = new ConcurrentHashMap<>();
+    private BundleContext context;
+    private ServiceProxy<Hub> hub;
+    private Whiteboard<InstanceListener, InstanceEvent> listeners;
+    private ExecutorService lifecycle;
+    private ServiceTracker<Component, Running> tracker;
+
+    /** One started (or starting) instance. */
+    private static final class Running {
+        final String instanceId;
+        final String type;
+        final String version;
+        final Component component;
+        final List<String> groups;
+        volatile InstanceContext context;
+        volatile InstanceState state = InstanceState.INITIALIZING;
+        volatile String stopReason;
+
+        Running(String instanceId, String type, String version, Component component, List<String> groups) {
+            this.instanceId = instanceId;
+            this.type = type;
+            this.version = version;
+            this.component = component;
+            this.groups = groups;
+        }
+    }
+
+    @Activate
+    void activate(BundleContext bundleContext) {
+        context = bundleContext;
+        hub = new ServiceProxy<>(context, Hub.class, HUB_PATIENCE);
+        listeners = new Whiteboard<>(context, InstanceListener.class, InstanceListener.INSTANCE, InstanceListener::instanceEvent);
+        lifecycle = Executors.newCachedThreadPool(runnable -> {
+            Thread thread = new Thread(runnable, "plinth-harness");
+            thread.setDaemon(true);
+            return thread;
+        });
+        tracker = new ServiceTracker<>(context, Component.class, new Starter());
+        tracker.open();
+    }
+
+    @Deactivate
+    void deactivate() {
+        tracker.close();
+        lifecycle.shutdown();
+        listeners.close();
+        hub.close();
+    }
+
+    @Override
+    public InstanceState state(String instanceId) {
+        Running instance = running.get(instanceId);
+        return instance == null ? InstanceState.NONE : instance.state;
+    }
+
+    @Override
+    public boolean stop(String instanceId, String reason, Duration timeout) {
+        Running instance = running.get(instanceId);
+        if (instance == null) {
+            return true;
+        }
+        CompletableFuture<Boolean> answer = CompletableFuture.supplyAsync(() -> instance.component.stop(reason), lifecycle);
+        boolean agreed;
+        try {
+            agreed = answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            agreed = false;
+        } catch (ExecutionException e) {
+            LOG.warn("Instance {} failed while stopping", instanceId, e.getCause());
+            agreed = true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            agreed = false;
+        }
+        // Remember the reason either way: a forced destroy removes the endpoint even after a refusal.
+        instance.stopReason = reason;
+        return agreed;
+    }
+
+    private void start(Running instance, Map<String, String> configuration) {
+        instance.context = new InstanceContext(instance.instanceId, instance.type, instance.version, configuration,
+                hub.get(), this::availabilityChanged);
+        publish(instance, InstanceState.INITIALIZING, "started");
+        try {
+            instance.component.start(instance.context);
+            for (String group : instance.groups) {
+                hub.get().register(instance.instanceId, group);
+            }
+        } catch (Exception | LinkageError e) {
+            LOG.warn("Instance {} of {}/{} failed to start", instance.instanceId, instance.type, instance.version, e);
+            instance.state = InstanceState.DESTROYED;
+            publish(instance, InstanceState.DESTROYED, "crashed: start failed: " + e);
+            return;
+        }
+        if (instance.state == InstanceState.INITIALIZING) {
+            instance.state = InstanceState.AVAILABLE;
+            publish(instance, InstanceState.AVAILABLE, "initialized");
+        }
+    }
+
+    private void availabilityChanged(InstanceContext source, boolean available) {
+        Running instance = running.get(source.instanceId());
+        if (instance == null || instance.state.ending()) {
+            return;
+        }
+        hub.get().putAttribute(Target.instance(instance.instanceId), AVAILABLE_ATTRIBUTE, available ? null : "false");
+        InstanceState next = available ? InstanceState.AVAILABLE : InstanceState.UNAVAILABLE;
+        if (instance.state != next) {
+            instance.state = next;
+            publish(instance, next, available ? "marked available" : "marked unavailable");
+        }
+    }
+
+    private void publish(Running instance, InstanceState state, String reason) {
+        listeners.publish(instance.instanceId,
+                new InstanceEvent(instance.instanceId, instance.type, instance.version, state, reason, Instant.now()));
+    }
+
+    private static List<String> groups(Object property) {
+        List<String> groups = new ArrayList<>();
+        if (property instanceof String[] values) {
+            groups.addAll(List.of(values));
+        } else if (property instanceof Collection<?> values) {
+            values.forEach(v -> groups.add(v.toString()));
+        } else if (property != null && !property.toString().isBlank()) {
+            groups.add(property.toString());
+        }
+        return groups;
+    }
+
+    /** The instance's configuration as the component sees it: its service properties minus the framework's. */
+    private static Map<String, String> configuration(ServiceReference<?> reference) {
+        Map<String, String> configuration = new TreeMap<>();
+        for (String key : reference.getPropertyKeys()) {
+            if (!key.startsWith("service.") && !key.startsWith("component.") && !key.startsWith("felix.")
+                    && !key.equals(Constants.OBJECTCLASS)) {
+                Object value = reference.getProperty(key);
+                configuration.put(key, value instanceof String[] array ? String.join(",", array) : String.valueOf(value));
+            }
+        }
+        return configuration;
+    }
+
+    private final class Starter implements ServiceTrackerCustomizer<Component, Running> {
+
+        @Override
+        public Running addingService(ServiceReference<Component> reference) {
+            Object id = reference.getProperty(ComponentConstants.INSTANCE_ID);
+            if (id == null) {
+                return null;
+            }
+            Component component = context.getService(reference);
+            if (component == null) {
+                return null;
+            }
+            Running instance = new Running(id.toString(), String.valueOf(reference.getProperty(ComponentConstants.TYPE)),
+                    String.valueOf(reference.getProperty(ComponentConstants.VERSION)), component,
+                    groups(reference.getProperty(ComponentConstants.GROUPS)));
+            running.put(instance.instanceId, instance);
+            Map<String, String> configuration = configuration(reference);
+            lifecycle.execute(() -> start(instance, configuration));
+            return instance;
+        }
+
+        @Override
+        public void modifiedService(ServiceReference<Component> reference, Running instance) {
+        }
+
+        @Override
+        public void removedService(ServiceReference<Component> reference, Running instance) {
+            running.remove(instance.instanceId, instance);
+            context.ungetService(reference);
+            boolean shuttingDown = context.getBundle(0).getState() == Bundle.STOPPING
+                    || context.getBundle().getState() == Bundle.STOPPING;
+            if (shuttingDown || instance.state == InstanceState.DESTROYED) {
+                return;
+            }
+            instance.state = InstanceState.DESTROYED;
+            String reason = instance.stopReason != null ? instance.stopReason : "crashed: its code went away";
+            publish(instance, InstanceState.DESTROYED, reason);
+        }
+    }
+}

@@ -1,0 +1,494 @@
+package io.plinth.impl.hub;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.plinth.api.component.Component;
+import io.plinth.api.component.ComponentConstants;
+import io.plinth.api.error.PlinthException;
+import io.plinth.api.error.Reason;
+import io.plinth.api.hub.Hub;
+import io.plinth.api.hub.HubEvent;
+import io.plinth.api.hub.HubListener;
+import io.plinth.api.hub.Member;
+import io.plinth.api.hub.NameClaim;
+import io.plinth.api.hub.NameOption;
+import io.plinth.api.hub.Reply;
+import io.plinth.api.hub.Request;
+import io.plinth.api.hub.Selector;
+import io.plinth.api.hub.Target;
+import io.plinth.support.Gate;
+import io.plinth.support.JsonFile;
+import io.plinth.support.Whiteboard;
+
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.util.tracker.ServiceTracker;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * The component hub of one node. Endpoints are the {@link Component} services in the OSGi
+ * service registry; memberships, attributes and names live in a {@link Registry} that is handed
+ * to the next hub when this bundle is replaced live.
+ */
+@org.osgi.service.component.annotations.Component(service = Hub.class, immediate = true)
+public final class LocalHub implements Hub {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalHub.class);
+    /** Reserved attribute: "false" while an instance says it must not be used. */
+    static final String AVAILABLE_ATTRIBUTE = "plinth.available";
+    private static final Duration DRAIN_PATIENCE = Duration.ofSeconds(10);
+    private static final long TRACKING_PATIENCE_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    private final Gate gate = new Gate("the hub");
+    private final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
+    private final AtomicInteger roundRobin = new AtomicInteger();
+    private final AtomicLong correlationCounter = new AtomicLong();
+    private final String correlationPrefix = UUID.randomUUID().toString() + "-";
+    private final String node = System.getProperty("karaf.name", "root");
+
+    private BundleContext context;
+    private Whiteboard<HubListener, HubEvent> listeners;
+    private Registry registry;
+    private ServiceTracker<Component, Endpoint> tracker;
+    private ExecutorService casts;
+    private JsonFile<SoftState> handoff;
+    private volatile boolean closing;
+
+    @Activate
+    void activate(BundleContext bundleContext) {
+        context = bundleContext;
+        listeners = new Whiteboard<>(context, HubListener.class, HubListener.SUBJECT, HubListener::hubEvent);
+        registry = new Registry(event -> listeners.publish(event.subject(), event));
+        casts = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()), runnable -> {
+            Thread thread = new Thread(runnable, "plinth-hub-cast");
+            thread.setDaemon(true);
+            return thread;
+        });
+        tracker = new ServiceTracker<>(context, Component.class, new EndpointTracking());
+        tracker.open();
+        handoff = new JsonFile<>(context.getDataFile("soft-state.json").toPath(), SoftState.class);
+        handoff.read().ifPresent(state -> {
+            registry.restore(state, endpoints::containsKey);
+            LOG.info("Hub took over {} groups and {} names from its predecessor", state.groups().size(), state.names().size());
+        });
+        handoff.delete();
+    }
+
+    @Deactivate
+    void deactivate() {
+        closing = true;
+        registry.wakeWaiters();
+        if (!gate.closeAndDrain(DRAIN_PATIENCE)) {
+            LOG.warn("Hub stopped with calls still in flight after {}", DRAIN_PATIENCE);
+        }
+        casts.shutdown();
+        try {
+            casts.awaitTermination(DRAIN_PATIENCE.toSeconds(), TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (context.getBundle(0).getState() != Bundle.STOPPING) {
+            // A live update: hand the soft state to the next hub. On shutdown owners re-publish it.
+            handoff.write(registry.snapshot());
+        }
+        tracker.close();
+        listeners.close();
+    }
+
+    // --- groups -------------------------------------------------------------------------------
+
+    @Override
+    public int register(String instanceId, String group) {
+        gate.enter();
+        try {
+            requireEndpoint(instanceId);
+            return registry.join(instanceId, requireName(group, "group"));
+        } finally {
+            gate.exit();
+        }
+    }
+
+    @Override
+    public int unregister(String instanceId, String group) {
+        gate.enter();
+        try {
+            return registry.leave(instanceId, requireName(group, "group"));
+        } finally {
+            gate.exit();
+        }
+    }
+
+    @Override
+    public Set<String> groups() {
+        gate.enter();
+        try {
+            return registry.groups();
+        } finally {
+            gate.exit();
+        }
+    }
+
+    @Override
+    public List<Member> members(String group) {
+        gate.enter();
+        try {
+            return registry.members(group).stream().map(endpoints::get).filter(e -> e != null).map(this::member).toList();
+        } finally {
+            gate.exit();
+        }
+    }
+
+    @Override
+    public List<Member> select(String group, Selector selector) {
+        gate.enter();
+        try {
+            return selectEndpoints(group, selector).stream().map(this::member).toList();
+        } finally {
+            gate.exit();
+        }
+    }
+
+    @Override
+    public Member awaitMember(String group, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        gate.enter();
+        try {
+            Optional<String> found = registry.awaitMember(requireName(group, "group"), this::usable, deadline, () -> !closing);
+            if (found.isPresent()) {
+                return member(endpoints.get(found.get()));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PlinthException(Reason.TIMEOUT, "interrupted while waiting for a member of " + group);
+        } finally {
+            gate.exit();
+        }
+        if (closing) {
+            throw new PlinthException(Reason.UNAVAILABLE, "the hub is being replaced");
+        }
+        throw new PlinthException(Reason.TIMEOUT, "no member joined group " + group + " within " + timeout.toMillis() + " ms");
+    }
+
+    // --- call and cast ------------------------------------------------------------------------
+
+    @Override
+    public List<Reply> call(Request request) {
+        gate.enter();
+        try {
+            Request stamped = stamp(request);
+            List<Endpoint> receivers = receivers(stamped);
+            if (receivers.size() == 1) {
+                return List.of(awaitReply(receivers.get(0), stamped, deliver(receivers.get(0), stamped), true));
+            }
+            List<CompletableFuture<Reply>> pending = new ArrayList<>(receivers.size());
+            for (Endpoint receiver : receivers) {
+                pending.add(deliver(receiver, stamped));
+            }
+            List<Reply> replies = new ArrayList<>(receivers.size());
+            for (int i = 0; i < receivers.size(); i++) {
+                replies.add(awaitReply(receivers.get(i), stamped, pending.get(i), false));
+            }
+            return replies;
+        } finally {
+            gate.exit();
+        }
+    }
+
+    @Override
+    public void cast(Request request) {
+        gate.enter();
+        try {
+            Request stamped = stamp(request);
+            for (Endpoint receiver : receivers(stamped)) {
+                casts.execute(() -> deliver(receiver, stamped));
+            }
+        } finally {
+            gate.exit();
+        }
+    }
+
+    private Request stamp(Request request) {
+        if (request.expired()) {
+            throw new PlinthException(Reason.TIMEOUT, "the request to " + request.target() + " expired before it was sent");
+        }
+        return request.correlation().isEmpty()
+                ? request.withCorrelation(correlationPrefix + correlationCounter.incrementAndGet())
+                : request;
+    }
+
+    private List<Endpoint> receivers(Request request) {
+        Target target = request.target();
+        switch (target.kind()) {
+            case INSTANCE:
+                return List.of(requireEndpoint(target.name()));
+            case NAME:
+                String owner = registry.nameQueue(target.name()).stream().findFirst()
+                        .orElseThrow(() -> PlinthException.notFound("nobody owns the name " + target.name()));
+                return List.of(requireEndpoint(owner));
+            default:
+                List<Endpoint> selected = selectEndpoints(target.name(), request.selector());
+                if (selected.isEmpty()) {
+                    throw PlinthException.notFound("group " + target.name() + " has no available member");
+                }
+                return selected;
+        }
+    }
+
+    /** Hands the request to the component on the caller's thread; the component answers when it likes. */
+    private CompletableFuture<Reply> deliver(Endpoint receiver, Request request) {
+        MDC.put(ComponentConstants.MDC_INSTANCE, receiver.instanceId());
+        try {
+            return receiver.component().handle(request).toCompletableFuture();
+        } catch (RuntimeException e) {
+            return CompletableFuture.completedFuture(Reply.error("component failed: " + e));
+        } finally {
+            MDC.remove(ComponentConstants.MDC_INSTANCE);
+        }
+    }
+
+    private Reply awaitReply(Endpoint receiver, Request request, CompletableFuture<Reply> answer, boolean timeoutFails) {
+        Reply reply;
+        try {
+            long left = request.expiry().toEpochMilli() - System.currentTimeMillis();
+            reply = answer.isDone() ? answer.get() : answer.get(Math.max(0, left), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            if (timeoutFails) {
+                throw new PlinthException(Reason.TIMEOUT, "instance " + receiver.instanceId() + " did not answer "
+                        + request.operation() + " before the request expired");
+            }
+            reply = Reply.error("timeout: no answer before the request expired");
+        } catch (ExecutionException e) {
+            reply = Reply.error("component failed: " + e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PlinthException(Reason.TIMEOUT, "interrupted while waiting for " + receiver.instanceId());
+        }
+        return (reply == null ? Reply.error("component answered nothing") : reply)
+                .from(receiver.instanceId(), request.correlation());
+    }
+
+    private List<Endpoint> selectEndpoints(String group, Selector selector) {
+        List<Endpoint> usable = new ArrayList<>();
+        for (String id : registry.members(group)) {
+            Endpoint endpoint = endpoints.get(id);
+            if (endpoint != null && usable(id)) {
+                usable.add(endpoint);
+            }
+        }
+        if (usable.isEmpty() || selector.kind() == Selector.Kind.ALL) {
+            return usable;
+        }
+        switch (selector.kind()) {
+            case LOCAL:
+                List<Endpoint> local = usable.stream().filter(e -> node.equals(e.node())).toList();
+                return List.of(pick(local.isEmpty() ? usable : local));
+            case LEAST_LOADED:
+                return List.of(usable.stream().min(Comparator.comparingDouble(e -> load(e, selector.attribute()))).orElseThrow());
+            default:
+                return List.of(pick(usable));
+        }
+    }
+
+    private Endpoint pick(List<Endpoint> candidates) {
+        return candidates.get(Math.floorMod(roundRobin.getAndIncrement(), candidates.size()));
+    }
+
+    private double load(Endpoint endpoint, String attribute) {
+        String value = registry.attributes(Target.instance(endpoint.instanceId())).get(attribute);
+        if (value == null) {
+            return 0;
+        }
+        try {
+            return Double.parseDouble(value);
+        } catch (NumberFormatException e) {
+            return Double.MAX_VALUE;
+        }
+    }
+
+    private boolean usable(String instanceId) {
+        return endpoints.containsKey(instanceId)
+                && !"false".equals(registry.attributes(Target.instance(instanceId)).get(AVAILABLE_ATTRIBUTE));
+    }
+
+    // --- attributes and names -----------------------------------------------------------------
+
+    @Override
+    public void putAttribute(Target target, String name, String value) {
+        gate.enter();
+        try {
+            requireName(name, "attribute");
+            requireExisting(target);
+            registry.putAttribute(target, name, value);
+        } finally {
+            gate.exit();
+        }
+    }
+
+    @Override
+    public Map<String, String> attributes(Target target) {
+        gate.enter();
+        try {
+            requireExisting(target);
+            return registry.attributes(target);
+        } finally {
+            gate.exit();
+        }
+    }
+
+    @Override
+    public NameClaim claimName(String name, String instanceId, NameOption option) {
+        gate.enter();
+        try {
+            requireEndpoint(instanceId);
+            return registry.claim(requireName(name, "name"), instanceId, option == null ? NameOption.DO_NOT_QUEUE : option);
+        } finally {
+            gate.exit();
+        }
+    }
+
+    @Override
+    public void releaseName(String name, String instanceId) {
+        gate.enter();
+        try {
+            registry.release(requireName(name, "name"), instanceId);
+        } finally {
+            gate.exit();
+        }
+    }
+
+    @Override
+    public Optional<String> nameOwner(String name) {
+        gate.enter();
+        try {
+            return registry.nameQueue(name).stream().findFirst();
+        } finally {
+            gate.exit();
+        }
+    }
+
+    @Override
+    public List<String> nameQueue(String name) {
+        gate.enter();
+        try {
+            return registry.nameQueue(name);
+        } finally {
+            gate.exit();
+        }
+    }
+
+    // --- helpers ------------------------------------------------------------------------------
+
+    private Member member(Endpoint endpoint) {
+        String id = endpoint.instanceId();
+        Set<String> groups = new java.util.TreeSet<>();
+        for (String group : registry.groups()) {
+            if (registry.members(group).contains(id)) {
+                groups.add(group);
+            }
+        }
+        return new Member(id, endpoint.type(), endpoint.version(), endpoint.node(), groups,
+                registry.attributes(Target.instance(id)));
+    }
+
+    private Endpoint requireEndpoint(String instanceId) {
+        Endpoint endpoint = instanceId == null ? null : endpoints.get(instanceId);
+        if (endpoint == null && registered(instanceId)) {
+            // Registered an instant ago: the framework is still telling the tracker on another thread.
+            long deadline = System.nanoTime() + TRACKING_PATIENCE_NANOS;
+            while ((endpoint = endpoints.get(instanceId)) == null && System.nanoTime() < deadline) {
+                java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+            }
+        }
+        if (endpoint == null) {
+            throw PlinthException.notFound("no instance " + instanceId + " on this hub");
+        }
+        return endpoint;
+    }
+
+    private boolean registered(String instanceId) {
+        try {
+            return context.getServiceReferences(Component.class,
+                    "(" + ComponentConstants.INSTANCE_ID + "=" + instanceId + ")").size() > 0;
+        } catch (org.osgi.framework.InvalidSyntaxException e) {
+            return false;
+        }
+    }
+
+    private void requireExisting(Target target) {
+        switch (target.kind()) {
+            case INSTANCE -> requireEndpoint(target.name());
+            case GROUP -> {
+                if (registry.members(target.name()).isEmpty()) {
+                    throw PlinthException.notFound("group " + target.name() + " has no member");
+                }
+            }
+            default -> throw PlinthException.invalid("names carry no attributes; address the owner's instance instead");
+        }
+    }
+
+    private static String requireName(String value, String what) {
+        if (value == null || value.isBlank()) {
+            throw PlinthException.invalid("the " + what + " name is empty");
+        }
+        return value;
+    }
+
+    /** Follows Component services that carry an instance id. */
+    private final class EndpointTracking implements org.osgi.util.tracker.ServiceTrackerCustomizer<Component, Endpoint> {
+
+        @Override
+        public Endpoint addingService(ServiceReference<Component> reference) {
+            Object id = reference.getProperty(ComponentConstants.INSTANCE_ID);
+            if (id == null) {
+                return null;
+            }
+            Component component = context.getService(reference);
+            if (component == null) {
+                return null;
+            }
+            Endpoint endpoint = new Endpoint(id.toString(), text(reference, ComponentConstants.TYPE),
+                    text(reference, ComponentConstants.VERSION), node, component);
+            endpoints.put(endpoint.instanceId(), endpoint);
+            return endpoint;
+        }
+
+        @Override
+        public void modifiedService(ServiceReference<Component> reference, Endpoint endpoint) {
+        }
+
+        @Override
+        public void removedService(ServiceReference<Component> reference, Endpoint endpoint) {
+            if (!closing) {
+                endpoints.remove(endpoint.instanceId(), endpoint);
+                registry.forget(endpoint.instanceId());
+            }
+            context.ungetService(reference);
+        }
+
+        private String text(ServiceReference<Component> reference, String key) {
+            Object value = reference.getProperty(key);
+            return value == null ? "" : value.toString();
+        }
+    }
+}

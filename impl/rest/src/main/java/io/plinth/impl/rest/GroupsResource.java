@@ -1,0 +1,51 @@
+package io.plinth.impl.rest;
+
+import java.util.List;
+
+import javax.ws.rs.GET;
+import javax.ws.rs.Path;
+import javax.ws.rs.PathParam;
+import javax.ws.rs.Produces;
+import javax.ws.rs.QueryParam;
+import javax.ws.rs.core.MediaType;
+
+import io.plinth.api.hub.Hub;
+import io.plinth.api.hub.Member;
+import io.plinth.api.hub.Selector;
+
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsApplicationSelect;
+import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsExtensionSelect;
+import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsResource;
+
+/** {@code /groups}: discovery through the hub. */
+@Component(service = GroupsResource.class)
+@JaxrsResource
+@JaxrsApplicationSelect(PlinthApplication.SELECT)
+@JaxrsExtensionSelect(PlinthApplication.JSON)
+@Path("groups")
+@Produces(MediaType.APPLICATION_JSON)
+public final class GroupsResource extends Resource {
+
+    /** A group and its size. */
+    public record Group(String group, int members) {
+    }
+
+    @Reference
+    private Platform platform;
+
+    @GET
+    public List<Group> groups() {
+        Hub hub = platform.hub();
+        return hub.groups().stream().sorted().map(g -> new Group(g, hub.members(g).size())).toList();
+    }
+
+    /** Members of a group; with {@code ?selector=} only those the selector picks. */
+    @GET
+    @Path("{group}/members")
+    public List<Member> members(@PathParam("group") String group, @QueryParam("selector") String selector) {
+        Hub hub = platform.hub();
+        return selector == null ? hub.members(group) : hub.select(group, Selector.parse(selector));
+    }
+}

@@ -1,0 +1,45 @@
+package io.plinth.impl.rest;
+
+import java.time.Duration;
+
+import io.plinth.api.component.ComponentController;
+import io.plinth.api.hub.Hub;
+import io.plinth.support.ServiceProxy;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+
+/**
+ * The platform services as the resources see them: proxies that wait while a service is being
+ * replaced, so a request during a live update is delayed, never failed.
+ */
+@Component(service = Platform.class)
+public final class Platform {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(30);
+
+    private ServiceProxy<Hub> hub;
+    private ServiceProxy<ComponentController> controller;
+
+    @Activate
+    void activate(BundleContext context) {
+        hub = new ServiceProxy<>(context, Hub.class, PATIENCE);
+        controller = new ServiceProxy<>(context, ComponentController.class, PATIENCE);
+    }
+
+    @Deactivate
+    void deactivate() {
+        hub.close();
+        controller.close();
+    }
+
+    Hub hub() {
+        return hub.get();
+    }
+
+    ComponentController controller() {
+        return controller.get();
+    }
+}

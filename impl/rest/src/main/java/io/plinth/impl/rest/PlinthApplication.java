@@ -1,0 +1,20 @@
+package io.plinth.impl.rest;
+
+import javax.ws.rs.core.Application;
+
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsApplicationBase;
+import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsName;
+
+/** The JAX-RS application every Plinth resource and extension belongs to: {@code /plinth/api/v1}. */
+@Component(service = Application.class)
+@JaxrsApplicationBase("plinth/api/v1")
+@JaxrsName(PlinthApplication.NAME)
+public final class PlinthApplication extends Application {
+
+    static final String NAME = "plinth";
+    /** Service filter selecting this application. */
+    static final String SELECT = "(osgi.jaxrs.name=" + NAME + ")";
+    /** Service filter selecting the JSON provider; resources wait for it. */
+    static final String JSON = "(osgi.jaxrs.name=" + JsonProvider.NAME + ")";
+}
