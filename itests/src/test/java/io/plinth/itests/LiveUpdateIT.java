@@ -16,8 +16,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
+import io.plinth.api.component.ComponentController;
 import io.plinth.api.component.Instance;
+import io.plinth.api.component.InstanceSpec;
 import io.plinth.api.component.InstanceState;
+import io.plinth.api.hub.Hub;
 
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -99,6 +102,9 @@ public class LiveUpdateIT extends PlinthTestSupport {
                 calls.get(), slowestNanos.get() / 1e6, swapMillis);
         assertEquals("failed client calls: " + failures, List.of(), new ArrayList<>(failures));
         assertTrue("the clients kept calling", calls.get() > 50);
+        // The injected services are the retired ones now: ask the registry for their successors.
+        Hub hub = current(Hub.class);
+        ComponentController controller = current(ComponentController.class);
         Set<String> ids = instances.stream().map(Instance::id).collect(Collectors.toSet());
         assertEquals(ids, hub.members("live").stream().map(m -> m.instanceId()).collect(Collectors.toSet()));
         assertEquals(ids, controller.instances().stream().map(Instance::id).collect(Collectors.toSet()));
@@ -106,9 +112,13 @@ public class LiveUpdateIT extends PlinthTestSupport {
             assertEquals(InstanceState.AVAILABLE, instance.state());
         }
         // The replaced controller still creates and destroys.
-        Instance extra = createEcho("2.0.0", 1, List.of("live"), Map.of()).get(0);
+        Instance extra = controller.create(new InstanceSpec("echo", "2.0.0", 1, Map.of(), List.of("live"), null)).get(0);
         assertEquals(7, hub.members("live").size());
         controller.destroy(extra.id(), null, Duration.ofSeconds(1));
+    }
+
+    private <S> S current(Class<S> type) {
+        return bundleContext.getService(bundleContext.getServiceReference(type));
     }
 
     /** {@code bundle:update} from a copy of the freshly built jar; answers how long the update took. */

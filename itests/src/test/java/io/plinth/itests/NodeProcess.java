@@ -1,0 +1,99 @@
+package io.plinth.itests;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A Plinth node run as its own OS process from the built distribution, the way an admin runs
+ * one: unpacked into a directory of its own, ports moved so several can share a machine.
+ */
+final class NodeProcess implements AutoCloseable {
+
+    private final Path home;
+    private final int httpPort;
+    private Process process;
+
+    /** Unpacks the distribution afresh into {@code directory} and moves every listening port by {@code portOffset}. */
+    NodeProcess(Path directory, int portOffset) throws IOException, InterruptedException {
+        this.home = directory.toAbsolutePath();
+        run(List.of("rm", "-rf", home.toString()));
+        Files.createDirectories(home);
+        run(List.of("tar", "xzf", System.getProperty("plinth.distribution"), "-C", home.toString(), "--strip-components=1"));
+        this.httpPort = 8181 + portOffset;
+        setProperty("etc/org.ops4j.pax.web.cfg", "org.osgi.service.http.port", String.valueOf(httpPort));
+        setProperty("etc/org.apache.karaf.shell.cfg", "sshPort", String.valueOf(8101 + portOffset));
+        setProperty("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", String.valueOf(1099 + portOffset));
+        setProperty("etc/org.apache.karaf.management.cfg", "rmiServerPort", String.valueOf(44444 + portOffset));
+    }
+
+    Http http() {
+        return new Http(httpPort);
+    }
+
+    /** Starts the node in the background ({@code bin/karaf server}); answers at once. */
+    void start() throws IOException {
+        process = new ProcessBuilder(home.resolve("bin/karaf").toString(), "server")
+                .directory(home.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(home.resolve("console.log").toFile())
+                .start();
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** The node's resident memory in kB, from /proc. */
+    long residentKilobytes() throws IOException {
+        Matcher rss = Pattern.compile("VmRSS:\\s+(\\d+) kB").matcher(Files.readString(Path.of("/proc", String.valueOf(pid()), "status")));
+        return rss.find() ? Long.parseLong(rss.group(1)) : -1;
+    }
+
+    /** Stops the node the polite way (SIGTERM runs Karaf's shutdown) and waits for it to exit. */
+    void stop() throws InterruptedException {
+        if (process == null) {
+            return;
+        }
+        process.destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+        process = null;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        stop();
+    }
+
+    private void setProperty(String file, String key, String value) throws IOException {
+        Path path = home.resolve(file);
+        String text = Files.exists(path) ? Files.readString(path) : "";
+        String line = key + " = " + value;
+        Matcher existing = Pattern.compile("(?m)^\\s*" + Pattern.quote(key) + "\\s*=.*$").matcher(text);
+        text = existing.find() ? existing.replaceAll(Matcher.quoteReplacement(line)) : text + "\n" + line + "\n";
+        Files.writeString(path, text);
+    }
+
+    private static void run(List<String> command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        try (InputStream out = p.getInputStream()) {
+            String printed = new String(out.readAllBytes());
+            if (p.waitFor() != 0) {
+                throw new IOException(command + " failed: " + printed);
+            }
+        }
+    }
+
+    /** Waits until the node's REST API answers. */
+    void awaitUp(Duration patience) throws InterruptedException {
+        http().awaitUp(patience);
+    }
+}
