@@ -29,8 +29,6 @@ final class NodeProcess implements AutoCloseable {
         this.httpPort = 8181 + portOffset;
         setProperty("etc/org.ops4j.pax.web.cfg", "org.osgi.service.http.port", String.valueOf(httpPort));
         setProperty("etc/org.apache.karaf.shell.cfg", "sshPort", String.valueOf(8101 + portOffset));
-        setProperty("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", String.valueOf(1099 + portOffset));
-        setProperty("etc/org.apache.karaf.management.cfg", "rmiServerPort", String.valueOf(44444 + portOffset));
     }
 
     Http http() {
@@ -46,24 +44,36 @@ final class NodeProcess implements AutoCloseable {
                 .start();
     }
 
-    long pid() {
-        return process.pid();
+    /** The node's JVM (bin/karaf runs it as a child of its shell). */
+    private ProcessHandle jvm() {
+        return process.descendants().filter(p -> p.info().command().map(c -> c.endsWith("java")).orElse(false))
+                .findFirst().orElse(process.toHandle());
     }
 
-    /** The node's resident memory in kB, from /proc. */
+    /** The node JVM's resident memory in kB, from /proc. */
     long residentKilobytes() throws IOException {
-        Matcher rss = Pattern.compile("VmRSS:\\s+(\\d+) kB").matcher(Files.readString(Path.of("/proc", String.valueOf(pid()), "status")));
+        Path status = Path.of("/proc", String.valueOf(jvm().pid()), "status");
+        Matcher rss = Pattern.compile("VmRSS:\\s+(\\d+) kB").matcher(Files.readString(status));
         return rss.find() ? Long.parseLong(rss.group(1)) : -1;
     }
 
-    /** Stops the node the polite way (SIGTERM runs Karaf's shutdown) and waits for it to exit. */
+    /**
+     * Stops the node the polite way — SIGTERM to its JVM runs Karaf's shutdown; the bin/karaf
+     * shell would not pass it on — and waits until every process of it has exited.
+     */
     void stop() throws InterruptedException {
         if (process == null) {
             return;
         }
-        process.destroy();
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor();
+        List<ProcessHandle> all = new java.util.ArrayList<>(process.descendants().toList());
+        all.add(process.toHandle());
+        all.forEach(ProcessHandle::destroy);
+        for (ProcessHandle handle : all) {
+            try {
+                handle.onExit().get(60, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                handle.destroyForcibly();
+            }
         }
         process = null;
     }

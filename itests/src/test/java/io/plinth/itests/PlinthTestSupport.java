@@ -66,11 +66,10 @@ public abstract class PlinthTestSupport {
                 logLevel(LogLevel.INFO),
                 editConfigurationFilePut("etc/org.ops4j.pax.web.cfg", "org.osgi.service.http.port", String.valueOf(HTTP_PORT)),
                 editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort", "18101"),
-                editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", "11099"),
-                editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiServerPort", "44445"),
                 systemProperty("plinth.hub.jar").value(System.getProperty("plinth.hub.jar")),
                 systemProperty("plinth.controller.jar").value(System.getProperty("plinth.controller.jar")),
                 systemProperty("plinth.version").value(VERSION),
+                systemProperty("plinth.benchmarks").value(new File(System.getProperty("plinth.benchmarks", "target/benchmarks.txt")).getAbsolutePath()),
                 // The JDK module flags Karaf's bin/karaf sets and Pax Exam does not read.
                 new VMOption("-Djdk.util.zip.disableZip64ExtraFieldValidation=true"),
                 new VMOption("-Xmx512m"),

@@ -360,8 +360,11 @@ public final class Controller implements ComponentController {
             save(new ControllerState(state.types(), instances, links, monitors));
         }
         deleteConfiguration(instanceId);
-        // Destroyed means every trace is gone: wait until the component has really been deactivated.
-        if (awaitHarness(instanceId, System.nanoTime() + STOP_PATIENCE.toNanos(), state -> state == InstanceState.NONE) != InstanceState.NONE) {
+        // Destroyed means every trace is gone: the harness and the hub have both let go of it. (The
+        // framework drops a service from its registry before it tells the trackers, so the
+        // registry alone cannot say when they are done.)
+        if (awaitHarness(instanceId, System.nanoTime() + STOP_PATIENCE.toNanos(),
+                state -> state == InstanceState.NONE && !hubKnows(instanceId)) != InstanceState.NONE) {
             LOG.warn("Instance {} still runs {} after its configuration was removed", instanceId, STOP_PATIENCE);
         }
         transitions.remove(instanceId);
@@ -399,6 +402,15 @@ public final class Controller implements ComponentController {
                     .input("instance", ended).input("reason", reason).caller("controller").build());
         } catch (PlinthException e) {
             LOG.info("Monitor {} of {} could not be told: {}", watcher, ended, e.getMessage());
+        }
+    }
+
+    private boolean hubKnows(String instanceId) {
+        try {
+            hub.get().attributes(Target.instance(instanceId));
+            return true;
+        } catch (PlinthException e) {
+            return e.reason() != Reason.NOT_FOUND;
         }
     }
 
