@@ -18,6 +18,12 @@ import org.osgi.annotation.versioning.ProviderType;
 @ProviderType
 public interface Hub {
 
+    /** Attribute names with this prefix are the platform's own. */
+    String RESERVED_PREFIX = "plinth.";
+
+    /** Reserved attribute: present with value "false" while an instance is unavailable. */
+    String AVAILABLE_ATTRIBUTE = "plinth.available";
+
     /** Adds an instance to a group; answers the number of members afterwards, itself included. */
     int register(String instanceId, String group);
 
@@ -46,8 +52,17 @@ public interface Hub {
     /** Sends a request without waiting for, or receiving, any answer. */
     void cast(Request request);
 
-    /** Sets an attribute of an instance or a group; a null value removes it. */
+    /**
+     * Sets an attribute of an instance or a group; a null value removes it. Names starting with
+     * {@value #RESERVED_PREFIX} belong to the platform and are refused.
+     */
     void putAttribute(Target target, String name, String value);
+
+    /**
+     * Marks an instance usable by selectors or not (an unavailable instance still answers calls
+     * addressed to it). The harness calls this for {@code ComponentContext.setAvailable}.
+     */
+    void setAvailable(String instanceId, boolean available);
 
     /** The attributes of an instance or a group. */
     Map<String, String> attributes(Target target);

@@ -1,6 +1,8 @@
 package io.plinth.impl.controller;
 
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
 
 import io.plinth.api.component.ComponentConstants;
 import io.plinth.api.component.ComponentKind;
@@ -113,15 +115,29 @@ final class CodeInstaller {
         }
     }
 
+    /**
+     * The feature's bundle that runs the component: the one whose {@code Plinth-Component} header
+     * names it (or has one, when the type names none), or the feature's only bundle.
+     */
     private Bundle componentBundle(ComponentType type, Feature feature) {
+        List<Bundle> bundles = new ArrayList<>();
         for (BundleInfo info : feature.getBundles()) {
             Bundle bundle = context.getBundle(info.getLocation());
-            if (bundle != null && (bundle.getHeaders().get(ComponentConstants.COMPONENT_HEADER) != null || !type.component().isEmpty())) {
+            if (bundle != null) {
+                bundles.add(bundle);
+            }
+        }
+        for (Bundle bundle : bundles) {
+            String header = bundle.getHeaders().get(ComponentConstants.COMPONENT_HEADER);
+            if (header != null && (type.component().isEmpty() || type.component().equals(header.trim()))) {
                 return bundle;
             }
         }
+        if (bundles.size() == 1 && !type.component().isEmpty()) {
+            return bundles.get(0);
+        }
         throw PlinthException.invalid("feature " + feature.getId() + " has no bundle with a "
-                + ComponentConstants.COMPONENT_HEADER + " header");
+                + ComponentConstants.COMPONENT_HEADER + " header" + (type.component().isEmpty() ? "" : " naming " + type.component()));
     }
 
     private static String componentPid(ComponentType type, Bundle bundle) {

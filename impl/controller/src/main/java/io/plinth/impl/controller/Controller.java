@@ -58,6 +58,8 @@ public final class Controller implements ComponentController {
 
     private static final Logger LOG = LoggerFactory.getLogger(Controller.class);
     private static final Duration STOP_PATIENCE = Duration.ofSeconds(10);
+    /** A live update waits this long for calls in flight: longer than a create waits by default. */
+    private static final Duration DRAIN_PATIENCE = InstanceSpec.DEFAULT_TIMEOUT.plusSeconds(5);
     private static final Duration LINK_GRACE = Duration.ofSeconds(5);
     private static final String NORMAL = "normal";
 
@@ -104,7 +106,9 @@ public final class Controller implements ComponentController {
     @Deactivate
     void deactivate() {
         harnessEvents.unregister();
-        gate.closeAndDrain(STOP_PATIENCE);
+        if (!gate.closeAndDrain(DRAIN_PATIENCE)) {
+            LOG.warn("Controller stopped with operations still in flight after {}", DRAIN_PATIENCE);
+        }
         propagation.shutdown();
         try {
             propagation.awaitTermination(STOP_PATIENCE.toSeconds(), TimeUnit.SECONDS);
@@ -222,7 +226,9 @@ public final class Controller implements ComponentController {
         } catch (RuntimeException e) {
             // Whatever was created and is not going to become available is removed again.
             for (StoredInstance instance : created) {
-                if (harness.state(instance.id()) != InstanceState.AVAILABLE && e instanceof PlinthException pe && pe.reason() != Reason.TIMEOUT) {
+                InstanceState reached = harness.state(instance.id());
+                boolean started = reached == InstanceState.AVAILABLE || reached == InstanceState.UNAVAILABLE;
+                if (!started && e instanceof PlinthException pe && pe.reason() != Reason.TIMEOUT) {
                     end(instance.id(), "crashed: " + e.getMessage());
                 }
             }
@@ -246,12 +252,12 @@ public final class Controller implements ComponentController {
                 properties.put(ComponentConstants.NODE, instance.node());
                 properties.put(ComponentConstants.GROUPS, instance.groups().toArray(new String[0]));
                 configuration.update(properties);
+                publish(instance, InstanceState.INITIALIZING, "configured");
             }
         } catch (IOException e) {
             throw new PlinthException(Reason.FAILED, "cannot configure instance " + instance.id() + ": " + e.getMessage(), e);
         }
         transitions.remove(instance.id(), InstanceState.PREPARING);
-        publish(instance, InstanceState.INITIALIZING, "configured");
     }
 
     private void awaitAvailable(List<StoredInstance> instances, Duration timeout) {
@@ -304,7 +310,7 @@ public final class Controller implements ComponentController {
                 publish(instance, harness.state(instanceId), "refused to terminate");
                 throw new PlinthException(Reason.REFUSED, "instance " + instanceId + " refused to terminate");
             }
-            return end(instanceId, why);
+            return ended(instanceId, end(instanceId, why));
         } finally {
             gate.exit();
         }
@@ -319,10 +325,18 @@ public final class Controller implements ComponentController {
             transitions.put(instanceId, InstanceState.DESTROYING);
             publish(instance, InstanceState.DESTROYING, why);
             harness.stop(instanceId, why, grace == null ? STOP_PATIENCE : grace);
-            return end(instanceId, why);
+            return ended(instanceId, end(instanceId, why));
         } finally {
             gate.exit();
         }
+    }
+
+    /** The instance that ended, or NOT_FOUND when something else ended it first. */
+    private static Instance ended(String instanceId, Instance ended) {
+        if (ended == null) {
+            throw PlinthException.notFound("instance " + instanceId + " ended in the meantime");
+        }
+        return ended;
     }
 
     /**

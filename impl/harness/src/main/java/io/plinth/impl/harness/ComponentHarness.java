@@ -22,7 +22,6 @@ import io.plinth.api.component.InstanceEvent;
 import io.plinth.api.component.InstanceListener;
 import io.plinth.api.component.InstanceState;
 import io.plinth.api.hub.Hub;
-import io.plinth.api.hub.Target;
 import io.plinth.support.ServiceProxy;
 import io.plinth.support.Whiteboard;
 
@@ -46,8 +45,6 @@ import org.slf4j.LoggerFactory;
 public final class ComponentHarness implements Harness {
 
     private static final Logger LOG = LoggerFactory.getLogger(ComponentHarness.class);
-    /** Reserved hub attribute the hub's selectors read: "false" while the instance is unavailable. */
-    static final String AVAILABLE_ATTRIBUTE = "plinth.available";
     private static final Duration HUB_PATIENCE = Duration.ofSeconds(30);
 
     private final Map<String, Running> running = new ConcurrentHashMap<>();
@@ -155,7 +152,7 @@ public final class ComponentHarness implements Harness {
         if (instance == null || instance.state.ending()) {
             return;
         }
-        hub.get().putAttribute(Target.instance(instance.instanceId), AVAILABLE_ATTRIBUTE, available ? null : "false");
+        hub.get().setAvailable(instance.instanceId, available);
         InstanceState next = available ? InstanceState.AVAILABLE : InstanceState.UNAVAILABLE;
         if (instance.state != next) {
             instance.state = next;

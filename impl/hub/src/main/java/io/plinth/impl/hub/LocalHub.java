@@ -55,8 +55,6 @@ import org.slf4j.MDC;
 public final class LocalHub implements Hub {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalHub.class);
-    /** Reserved attribute: "false" while an instance says it must not be used. */
-    static final String AVAILABLE_ATTRIBUTE = "plinth.available";
     private static final Duration DRAIN_PATIENCE = Duration.ofSeconds(10);
     private static final long TRACKING_PATIENCE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
@@ -198,7 +196,8 @@ public final class LocalHub implements Hub {
         try {
             Request stamped = stamp(request);
             List<Endpoint> receivers = receivers(stamped);
-            if (receivers.size() == 1) {
+            boolean toAll = stamped.target().kind() == Target.Kind.GROUP && stamped.selector().kind() == Selector.Kind.ALL;
+            if (!toAll) {
                 return List.of(awaitReply(receivers.get(0), stamped, deliver(receivers.get(0), stamped), true));
             }
             List<CompletableFuture<Reply>> pending = new ArrayList<>(receivers.size());
@@ -338,8 +337,23 @@ public final class LocalHub implements Hub {
         gate.enter();
         try {
             requireName(name, "attribute");
+            if (name.startsWith(RESERVED_PREFIX)) {
+                throw PlinthException.invalid("attribute names starting with " + RESERVED_PREFIX + " are the platform's");
+            }
             requireExisting(target);
             registry.putAttribute(target, name, value);
+        } finally {
+            gate.exit();
+        }
+    }
+
+    @Override
+    public void setAvailable(String instanceId, boolean available) {
+        gate.enter();
+        try {
+            requireEndpoint(instanceId);
+            registry.putAttribute(Target.instance(instanceId), AVAILABLE_ATTRIBUTE, available ? null : "false");
+            registry.wakeWaiters();
         } finally {
             gate.exit();
         }

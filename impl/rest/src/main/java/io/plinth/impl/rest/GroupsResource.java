@@ -2,7 +2,9 @@ package io.plinth.impl.rest;
 
 import java.util.List;
 
+import javax.ws.rs.DELETE;
 import javax.ws.rs.GET;
+import javax.ws.rs.PUT;
 import javax.ws.rs.Path;
 import javax.ws.rs.PathParam;
 import javax.ws.rs.Produces;
@@ -39,6 +41,19 @@ public final class GroupsResource extends Resource {
     public List<Group> groups() {
         Hub hub = platform.hub();
         return hub.groups().stream().sorted().map(g -> new Group(g, hub.members(g).size())).toList();
+    }
+
+    /** An admin adds an instance to a group (a component would call the hub itself). */
+    @PUT
+    @Path("{group}/members/{id}")
+    public Group join(@PathParam("group") String group, @PathParam("id") String id) {
+        return new Group(group, platform.hub().register(id, group));
+    }
+
+    @DELETE
+    @Path("{group}/members/{id}")
+    public Group leave(@PathParam("group") String group, @PathParam("id") String id) {
+        return new Group(group, platform.hub().unregister(id, group));
     }
 
     /** Members of a group; with {@code ?selector=} only those the selector picks. */

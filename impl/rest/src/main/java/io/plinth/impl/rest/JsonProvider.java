@@ -3,6 +3,7 @@ package io.plinth.impl.rest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.PushbackInputStream;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Type;
 import java.time.Instant;
@@ -37,7 +38,7 @@ import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsName;
 @JaxrsName(JsonProvider.NAME)
 @JaxrsMediaType(MediaType.APPLICATION_JSON)
 @JaxrsApplicationSelect(PlinthApplication.SELECT)
-@Consumes(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.WILDCARD)
 @Produces(MediaType.APPLICATION_JSON)
 public final class JsonProvider implements MessageBodyReader<Object>, MessageBodyWriter<Object> {
 
@@ -55,6 +56,7 @@ public final class JsonProvider implements MessageBodyReader<Object>, MessageBod
             }))
             .build();
 
+    /** Reads any body as JSON, whatever its declared type: the API speaks nothing else. */
     @Override
     public boolean isReadable(Class<?> type, Type genericType, Annotation[] annotations, MediaType mediaType) {
         return type != String.class;
@@ -63,8 +65,14 @@ public final class JsonProvider implements MessageBodyReader<Object>, MessageBod
     @Override
     public Object readFrom(Class<Object> type, Type genericType, Annotation[] annotations, MediaType mediaType,
                            MultivaluedMap<String, String> headers, InputStream body) throws IOException, WebApplicationException {
+        PushbackInputStream input = new PushbackInputStream(body, 1);
+        int first = input.read();
+        if (first < 0) {
+            return null; // no body: the resource decides whether it needs one
+        }
+        input.unread(first);
         try {
-            return MAPPER.readValue(body, MAPPER.constructType(genericType));
+            return MAPPER.readValue(input, MAPPER.constructType(genericType));
         } catch (JsonProcessingException e) {
             // Answered here: the runtime would otherwise turn it into a bare 400 without the reason.
             throw new WebApplicationException(e, ErrorMapper.body(e).toResponse());
