@@ -34,6 +34,13 @@ final class Http {
         return send(HttpRequest.newBuilder(URI.create(base + path)).POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
+    /** A POST without body or content type, as curl -X POST sends it. */
+    Answer postNothing(String path) throws IOException, InterruptedException {
+        HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(base + path))
+                .POST(HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+        return answer(response);
+    }
+
     Answer put(String path, String json) throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(URI.create(base + path)).PUT(HttpRequest.BodyPublishers.ofString(json)));
     }
@@ -43,8 +50,11 @@ final class Http {
     }
 
     private Answer send(HttpRequest.Builder request) throws IOException, InterruptedException {
-        HttpResponse<String> response = client.send(request.header("Content-Type", "application/json")
-                .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+        return answer(client.send(request.header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString()));
+    }
+
+    private static Answer answer(HttpResponse<String> response) throws IOException {
         String body = response.body();
         return new Answer(response.statusCode(), body == null || body.isBlank() ? null : JSON.readTree(body), body);
     }

@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import io.plinth.api.component.Instance;
 import io.plinth.api.error.PlinthException;
 import io.plinth.api.error.Reason;
+import io.plinth.api.hub.Hub;
 import io.plinth.api.hub.HubEvent;
 import io.plinth.api.hub.HubListener;
 import io.plinth.api.hub.Member;
@@ -107,6 +108,12 @@ public class HubIT extends PlinthTestSupport {
         assertEquals(2, partial.size());
         assertTrue(partial.get(0).error().startsWith("timeout"));
 
+        // With "all", a member that does not answer in time is a reply with an error, even when it is the only one.
+        hub.register(instances.get(0).id(), "solo");
+        List<Reply> alone = hub.call(Request.to(Target.group("solo")).selector(Selector.ALL).operation("sleep")
+                .input("millis", "2000").expiresIn(Duration.ofMillis(100)).build());
+        assertTrue(alone.get(0).error().startsWith("timeout"));
+
         Reply failed = call(Target.instance(instances.get(0).id()), Selector.ANY, "fail");
         assertTrue(failed.error(), failed.failed());
 
@@ -153,6 +160,12 @@ public class HubIT extends PlinthTestSupport {
             assertEquals(HubEvent.Kind.MEMBER_JOINED, joined.kind());
             assertEquals(id, joined.instanceId());
 
+            try {
+                hub.putAttribute(Target.instance(id), Hub.AVAILABLE_ATTRIBUTE, "false");
+                fail("the platform's attributes are not for everybody to set");
+            } catch (PlinthException e) {
+                assertEquals(Reason.INVALID, e.reason());
+            }
             hub.putAttribute(Target.group("watched"), "leader", id);
             assertEquals(Map.of("leader", id), hub.attributes(Target.group("watched")));
             HubEvent changed = events.poll(5, TimeUnit.SECONDS);

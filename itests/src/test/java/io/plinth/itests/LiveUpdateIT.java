@@ -21,6 +21,8 @@ import io.plinth.api.component.Instance;
 import io.plinth.api.component.InstanceSpec;
 import io.plinth.api.component.InstanceState;
 import io.plinth.api.hub.Hub;
+import io.plinth.api.hub.NameOption;
+import io.plinth.api.hub.Target;
 
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -50,6 +52,12 @@ public class LiveUpdateIT extends PlinthTestSupport {
         List<Instance> instances = new ArrayList<>(createEcho("1.0.0", 3, List.of("live"), Map.of()));
         instances.addAll(createEcho("2.0.0", 3, List.of("live"), Map.of()));
         String relay = instances.get(0).id();
+        // Soft state the hub must hand to its successors: a dynamic membership, a name queue, attributes.
+        hub.register(instances.get(1).id(), "extra");
+        hub.claimName("live-leader", instances.get(2).id(), NameOption.QUEUE);
+        hub.claimName("live-leader", instances.get(3).id(), NameOption.QUEUE);
+        hub.putAttribute(Target.instance(instances.get(4).id()), "load", "42");
+        hub.putAttribute(Target.group("live"), "epoch", "7");
 
         AtomicBoolean running = new AtomicBoolean(true);
         AtomicLong calls = new AtomicLong();
@@ -107,6 +115,10 @@ public class LiveUpdateIT extends PlinthTestSupport {
         ComponentController controller = current(ComponentController.class);
         Set<String> ids = instances.stream().map(Instance::id).collect(Collectors.toSet());
         assertEquals(ids, hub.members("live").stream().map(m -> m.instanceId()).collect(Collectors.toSet()));
+        assertEquals(List.of(instances.get(1).id()), hub.members("extra").stream().map(m -> m.instanceId()).toList());
+        assertEquals(List.of(instances.get(2).id(), instances.get(3).id()), hub.nameQueue("live-leader"));
+        assertEquals("42", hub.attributes(Target.instance(instances.get(4).id())).get("load"));
+        assertEquals("7", hub.attributes(Target.group("live")).get("epoch"));
         assertEquals(ids, controller.instances().stream().map(Instance::id).collect(Collectors.toSet()));
         for (Instance instance : controller.instances()) {
             assertEquals(InstanceState.AVAILABLE, instance.state());

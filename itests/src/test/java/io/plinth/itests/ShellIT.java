@@ -1,14 +1,20 @@
 package io.plinth.itests;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 
 import javax.inject.Inject;
+
+import io.plinth.api.hub.Member;
+import io.plinth.api.hub.Target;
 
 import org.apache.karaf.shell.api.console.Session;
 import org.apache.karaf.shell.api.console.SessionFactory;
@@ -26,13 +32,17 @@ public class ShellIT extends PlinthTestSupport {
     @Inject
     private SessionFactory sessions;
 
-    /** What one command printed, on standard output and standard error. */
+    /**
+     * What one command printed on standard output, and its error: what it printed on standard
+     * error plus, when it failed, the message of the exception the session threw (Karaf's
+     * console would print it as {@code Error executing command: MESSAGE}).
+     */
     private record Printed(String out, String err) {
     }
 
     @Test
     public void deployCallAndInspectFromTheShell() throws Exception {
-        run("feature:repo-add " + EXAMPLES);
+        assertEquals("", run("feature:repo-add " + EXAMPLES).err());
         assertEquals("", run("plinth:type-register echo 1.0.0 " + ECHO_1).err());
         assertEquals("", run("plinth:type-register echo 2.0.0 " + ECHO_2).err());
         assertTrue(run("plinth:type-list").out().contains("mvn:io.plinth.examples/echo/2.0.0"));
@@ -49,16 +59,25 @@ public class ShellIT extends PlinthTestSupport {
         assertEquals(replies.out(), 3, count(replies.out(), "message=HI"));
 
         String id = hub.members("shell").get(0).instanceId();
-        run("plinth:attr-set instance:" + id + " load 7");
+        assertEquals("", run("plinth:attr-set instance:" + id + " load 7").err());
         assertTrue(run("plinth:attr-get instance:" + id).out().contains("7"));
-        run("plinth:attr-set instance:" + id + " load -1");
+        assertEquals("", run("plinth:attr-set instance:" + id + " load -1").err());
         assertTrue(run("plinth:call -s least-loaded:load group:shell echo message=x").out().contains(id));
         assertEquals("sent", run("plinth:cast group:shell echo").out().trim());
 
-        assertTrue(run("plinth:type-register echo 1.0 " + ECHO_1).err().contains("bad version"));
+        // Errors fail the command: the session throws, and nothing is printed as if it had worked.
+        Printed badVersion = run("plinth:type-register echo 1.0 " + ECHO_1);
+        assertTrue(badVersion.err(), badVersion.err().contains("bad version"));
+        assertEquals("", badVersion.out());
         assertTrue(run("plinth:instance-create echo 9.9.9").err().contains("no type echo/9.9.9"));
-        assertTrue(run("plinth:call planet:x echo").err().startsWith("Error: "));
+        assertTrue(run("plinth:call planet:x echo").err().contains("unknown target kind in 'planet:x'"));
         assertTrue(run("plinth:call group:shell echo novalue").err().contains("key=value"));
+        Printed reserved = run("plinth:attr-set instance:" + id + " plinth.available false");
+        assertTrue(reserved.err(), reserved.err().contains("attribute names starting with plinth. are the platform's"));
+        assertEquals("", reserved.out());
+        assertFalse(hub.attributes(Target.instance(id)).containsKey("plinth.available"));
+
+        groupsNamesAndMonitors();
 
         for (String line : run("plinth:instance-list").out().split("\n")) {
             String first = line.trim().split("\\s+")[0];
@@ -69,16 +88,85 @@ public class ShellIT extends PlinthTestSupport {
         assertEquals(0, count(run("plinth:instance-list").out(), "available"));
     }
 
+    /** Joining and leaving groups, claiming and releasing names, and monitors, on the shell instances. */
+    private void groupsNamesAndMonitors() throws Exception {
+        List<String> ids = hub.members("shell").stream().map(Member::instanceId).toList();
+        String a = ids.get(0);
+        String b = ids.get(1);
+        String watcher = ids.get(2);
+        String target = ids.get(3);
+        String spared = ids.get(4);
+
+        assertEquals(a + " joined pair: 1 member", run("plinth:group-join " + a + " pair").out().trim());
+        assertEquals(b + " joined pair: 2 members", run("plinth:group-join " + b + " pair").out().trim());
+        assertEquals(2, hub.members("pair").size());
+        assertEquals(a + " left pair: 1 member left", run("plinth:group-leave " + a + " pair").out().trim());
+        assertEquals(List.of(b), hub.members("pair").stream().map(Member::instanceId).toList());
+        assertEquals(b + " left pair: 0 members left", run("plinth:group-leave " + b + " pair").out().trim());
+        assertFalse(hub.groups().contains("pair"));
+        assertTrue(run("plinth:group-join nobody pair").err().contains("no instance nobody"));
+
+        assertEquals("OWNER", run("plinth:name-claim boss " + a).out().trim());
+        assertEquals("QUEUED", run("plinth:name-claim -o queue boss " + b).out().trim());
+        assertEquals("EXISTS", run("plinth:name-claim boss " + watcher).out().trim());
+        assertTrue(run("plinth:name-claim -o sometimes boss " + watcher).err().contains("do-not-queue"));
+        assertEquals(List.of(a, b), hub.nameQueue("boss"));
+        assertTrue(run("plinth:name-release boss " + a).out().contains("owner now: " + b));
+        assertEquals(b, hub.nameOwner("boss").orElseThrow());
+        String shown = run("plinth:name-show boss").out();
+        assertTrue(shown, shown.contains(b) && !shown.contains(a));
+        assertTrue(run("plinth:name-release boss " + b).out().contains("owner now: none"));
+        assertTrue(hub.nameOwner("boss").isEmpty());
+
+        assertEquals(watcher + " monitors " + target, run("plinth:instance-monitor " + watcher + " " + target).out().trim());
+        assertEquals("", run("plinth:instance-monitor " + watcher + " " + spared).err());
+        assertEquals("", run("plinth:instance-demonitor " + watcher + " " + spared).err());
+        assertEquals("", run("plinth:instance-destroy --grace 1 " + target).err());
+        awaitDowns(watcher, target);
+        assertEquals("", run("plinth:instance-destroy --grace 1 " + spared).err());
+        Thread.sleep(300);
+        assertFalse(downs(watcher).contains(spared));
+        // The instance is gone: asking for it again fails the command instead of printing nothing.
+        assertTrue(run("plinth:instance-terminate " + target).err().contains(target));
+    }
+
+    /** What the echo instance {@code watcher} heard as plinth.down casts, through plinth:call. */
+    private String downs(String watcher) throws Exception {
+        Printed printed = run("plinth:call instance:" + watcher + " downs");
+        assertEquals("", printed.err());
+        return printed.out();
+    }
+
+    private void awaitDowns(String watcher, String expected) throws Exception {
+        long deadline = System.currentTimeMillis() + 5000;
+        String downs = "";
+        while (System.currentTimeMillis() < deadline) {
+            downs = downs(watcher);
+            if (downs.contains(expected)) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        fail("the monitor heard " + downs);
+    }
+
+    /** Runs one command in a fresh session; a failed command's exception message lands in {@code err}. */
     private Printed run(String command) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
+        String failure = "";
         try (PrintStream outStream = new PrintStream(out, true, StandardCharsets.UTF_8);
              PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8)) {
             Session session = sessions.create(System.in, outStream, errStream);
-            session.execute(command);
-            session.close();
+            try {
+                session.execute(command);
+            } catch (Exception e) {
+                failure = e.getMessage() != null ? e.getMessage() : e.toString();
+            } finally {
+                session.close();
+            }
         }
-        return new Printed(out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        return new Printed(out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8) + failure);
     }
 
     private static int count(String text, String word) {

@@ -51,9 +51,19 @@ public final class NamesResource {
     @PUT
     @Path("queue/{id}")
     public Claim claim(@PathParam("name") String name, @PathParam("id") String id, @QueryParam("option") String option) {
-        NameOption chosen = option == null ? NameOption.DO_NOT_QUEUE : NameOption.valueOf(option.toUpperCase(Locale.ROOT).replace('-', '_'));
-        NameClaim claim = platform.hub().claimName(name, id, chosen);
+        NameClaim claim = platform.hub().claimName(name, id, option(option));
         return new Claim(claim, get(name));
+    }
+
+    private static NameOption option(String text) {
+        if (text == null) {
+            return NameOption.DO_NOT_QUEUE;
+        }
+        try {
+            return NameOption.valueOf(text.toUpperCase(Locale.ROOT).replace('-', '_'));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("unknown option '" + text + "': use replace, queue or do-not-queue");
+        }
     }
 
     /** Releases the name, or leaves its queue. */

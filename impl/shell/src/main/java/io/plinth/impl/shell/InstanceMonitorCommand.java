@@ -1,43 +1,19 @@
 package io.plinth.impl.shell;
 
-import java.util.List;
-import java.util.function.Consumer;
+import io.plinth.api.component.ComponentController;
 
-import io.plinth.api.component.InstanceEvent;
-import io.plinth.api.component.InstanceListener;
-
-import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
-import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
-import org.osgi.framework.ServiceRegistration;
 
 @Service
 @Command(scope = "plinth", name = "instance-monitor",
-        description = "Prints instance state changes as they happen, for a while")
-public class InstanceMonitorCommand extends WatchCommand<InstanceEvent> {
-
-    private static final String LINE = "%-12s  %-40s  %-12s  %s";
-
-    @Argument(index = 0, name = "ids", multiValued = true, description = "The instances to watch (default: all)")
-    @Completion(InstanceIdCompleter.class)
-    List<String> instanceIds;
+        description = "Monitors an instance (Erlang style): the watcher receives a cast with operation "
+                + ComponentController.DOWN + " when the target ends; the watcher itself is not affected")
+public class InstanceMonitorCommand extends MonitorCommand {
 
     @Override
-    protected ServiceRegistration<?> listen(Consumer<InstanceEvent> sink) {
-        InstanceListener listener = sink::accept;
-        return bundleContext.registerService(InstanceListener.class, listener,
-                onlySubjects(InstanceListener.INSTANCE, instanceIds));
-    }
-
-    @Override
-    protected String header() {
-        return String.format(LINE, "Time", "Instance", "State", "Reason");
-    }
-
-    @Override
-    protected String line(InstanceEvent event) {
-        return String.format(LINE, time(event.time()), event.instanceId(), Tables.lower(event.state()),
-                event.reason() == null ? "" : event.reason());
+    protected void run(ComponentController controller) {
+        controller.monitor(watcherId, targetId);
+        System.out.println(watcherId + " monitors " + targetId);
     }
 }

@@ -25,7 +25,7 @@ public class TypeRegisterCommand extends TypeCommand {
     @Completion(KindCompleter.class)
     String kind = "bundle";
 
-    @Option(name = "-c", aliases = "--component",
+    @Option(name = "-p", aliases = "--pid",
             description = "The configuration PID of the component to run (default: the bundle's Plinth-Component header)")
     String component;
 

@@ -11,15 +11,19 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
+import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Option;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 
 /**
  * Base of the commands that watch platform events for a while. The listener service only queues
  * what it hears (listeners must not block); the command's own thread prints the queue, because
- * its {@code System.out} is the one that reaches the shell session.
+ * its {@code System.out} is the one that reaches the shell session. A bad option fails the
+ * command like any other error (see {@link PlatformCommand}).
  */
-abstract class WatchCommand<E> extends ShellCommand {
+abstract class WatchCommand<E> implements Action {
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS")
             .withZone(ZoneId.systemDefault());
@@ -27,8 +31,11 @@ abstract class WatchCommand<E> extends ShellCommand {
     @Option(name = "-d", aliases = "--duration", description = "How many seconds to watch (default 10); Ctrl-C stops earlier")
     long durationSeconds = 10;
 
+    @Reference
+    BundleContext bundleContext;
+
     @Override
-    protected final void run() {
+    public final Object execute() {
         if (durationSeconds <= 0) {
             throw new IllegalArgumentException("the duration must be at least 1 second, not " + durationSeconds);
         }
@@ -40,6 +47,7 @@ abstract class WatchCommand<E> extends ShellCommand {
         } finally {
             listener.unregister();
         }
+        return null;
     }
 
     private void printUntilDeadline(BlockingQueue<E> events) {
