@@ -22,6 +22,7 @@ import io.plinth.api.component.InstanceEvent;
 import io.plinth.api.component.InstanceListener;
 import io.plinth.api.component.InstanceState;
 import io.plinth.api.hub.Hub;
+import io.plinth.support.Endpoints;
 import io.plinth.support.ServiceProxy;
 import io.plinth.support.Whiteboard;
 
@@ -84,7 +85,7 @@ public final class ComponentHarness implements Harness {
             thread.setDaemon(true);
             return thread;
         });
-        tracker = new ServiceTracker<>(context, Component.class, new Starter());
+        tracker = new ServiceTracker<>(context, Endpoints.filter(context), new Starter());
         tracker.open();
     }
 
@@ -194,16 +195,12 @@ public final class ComponentHarness implements Harness {
 
         @Override
         public Running addingService(ServiceReference<Component> reference) {
-            Object id = reference.getProperty(ComponentConstants.INSTANCE_ID);
-            if (id == null) {
-                return null;
-            }
             Component component = context.getService(reference);
             if (component == null) {
                 return null;
             }
-            Running instance = new Running(id.toString(), String.valueOf(reference.getProperty(ComponentConstants.TYPE)),
-                    String.valueOf(reference.getProperty(ComponentConstants.VERSION)), component,
+            Running instance = new Running(Endpoints.text(reference, ComponentConstants.INSTANCE_ID),
+                    Endpoints.text(reference, ComponentConstants.TYPE), Endpoints.text(reference, ComponentConstants.VERSION), component,
                     groups(reference.getProperty(ComponentConstants.GROUPS)));
             running.put(instance.instanceId, instance);
             Map<String, String> configuration = configuration(reference);

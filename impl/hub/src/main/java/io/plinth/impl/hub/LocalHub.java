@@ -32,6 +32,7 @@ import io.plinth.api.hub.Reply;
 import io.plinth.api.hub.Request;
 import io.plinth.api.hub.Selector;
 import io.plinth.api.hub.Target;
+import io.plinth.support.Endpoints;
 import io.plinth.support.Gate;
 import io.plinth.support.JsonFile;
 import io.plinth.support.Whiteboard;
@@ -83,7 +84,7 @@ public final class LocalHub implements Hub {
             thread.setDaemon(true);
             return thread;
         });
-        tracker = new ServiceTracker<>(context, Component.class, new EndpointTracking());
+        tracker = new ServiceTracker<>(context, Endpoints.filter(context), new EndpointTracking());
         tracker.open();
         handoff = new JsonFile<>(context.getDataFile("soft-state.json").toPath(), SoftState.class);
         handoff.read().ifPresent(state -> {
@@ -473,16 +474,13 @@ public final class LocalHub implements Hub {
 
         @Override
         public Endpoint addingService(ServiceReference<Component> reference) {
-            Object id = reference.getProperty(ComponentConstants.INSTANCE_ID);
-            if (id == null) {
-                return null;
-            }
             Component component = context.getService(reference);
             if (component == null) {
                 return null;
             }
-            Endpoint endpoint = new Endpoint(id.toString(), text(reference, ComponentConstants.TYPE),
-                    text(reference, ComponentConstants.VERSION), node, component);
+            Endpoint endpoint = new Endpoint(Endpoints.text(reference, ComponentConstants.INSTANCE_ID),
+                    Endpoints.text(reference, ComponentConstants.TYPE), Endpoints.text(reference, ComponentConstants.VERSION),
+                    node, component);
             endpoints.put(endpoint.instanceId(), endpoint);
             return endpoint;
         }
@@ -498,11 +496,6 @@ public final class LocalHub implements Hub {
                 registry.forget(endpoint.instanceId());
             }
             context.ungetService(reference);
-        }
-
-        private String text(ServiceReference<Component> reference, String key) {
-            Object value = reference.getProperty(key);
-            return value == null ? "" : value.toString();
         }
     }
 }
