@@ -286,7 +286,7 @@ public final class Controller implements ComponentController {
                     return current;
                 }
                 try {
-                    changes.wait(Math.max(1, Math.min(10, left / 1_000_000)));
+                    changes.wait(1); // events wake us; the hub side is polled
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return current;
