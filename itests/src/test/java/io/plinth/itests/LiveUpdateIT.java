@@ -66,7 +66,9 @@ public class LiveUpdateIT extends PlinthTestSupport {
         List<String> bodies = List.of(
                 "{\"target\":\"group:live\",\"operation\":\"echo\",\"inputs\":{\"message\":\"m\"}}",
                 "{\"target\":\"group:live\",\"selector\":\"all\",\"operation\":\"echo\",\"inputs\":{\"message\":\"m\"}}",
-                "{\"target\":\"instance:" + relay + "\",\"operation\":\"relay\",\"inputs\":{\"target\":\"group:live\",\"message\":\"m\"}}");
+                "{\"target\":\"instance:" + relay + "\",\"operation\":\"relay\",\"inputs\":{\"target\":\"group:live\",\"message\":\"m\"}}",
+                // Paused before its inner call, a relay is often in flight while the hub is swapped.
+                "{\"target\":\"instance:" + relay + "\",\"operation\":\"relay\",\"inputs\":{\"target\":\"group:live\",\"message\":\"m\",\"pauseMillis\":\"30\"}}");
         List<Thread> clients = new ArrayList<>();
         for (String body : bodies) {
             Thread client = new Thread(() -> {
@@ -127,6 +129,37 @@ public class LiveUpdateIT extends PlinthTestSupport {
         Instance extra = controller.create(new InstanceSpec("echo", "2.0.0", 1, Map.of(), List.of("live"), null)).get(0);
         assertEquals(7, hub.members("live").size());
         controller.destroy(extra.id(), null, Duration.ofSeconds(1));
+    }
+
+    /**
+     * A call in flight during a hub swap whose component calls the hub again: the inner call can only
+     * be served by the new hub, so the old one must not wait for the outer call before it goes.
+     */
+    @Test
+    public void aCallThatCallsTheHubSurvivesASwap() throws Exception {
+        Http http = new Http(HTTP_PORT);
+        http.awaitUp(Duration.ofSeconds(30));
+        addExamples();
+        controller.registerType(echoType("1.0.0"));
+        List<Instance> instances = createEcho("1.0.0", 2, List.of("nested"), Map.of());
+        String body = "{\"target\":\"instance:" + instances.get(0).id() + "\",\"operation\":\"relay\",\"expiryMs\":5000,"
+                + "\"inputs\":{\"target\":\"group:nested\",\"message\":\"inner\",\"pauseMillis\":\"500\"}}";
+        java.util.concurrent.CompletableFuture<Http.Answer> relayed = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return http.post("/calls", body);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Thread.sleep(200); // the relay now pauses inside its handler, before its inner call
+        update("io.plinth.hub", System.getProperty("plinth.hub.jar"));
+        Http.Answer answer = relayed.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(answer.body(), 200, answer.status());
+        assertEquals(answer.body(), "inner", answer.json().get(0).get("outputs").get("message").asText());
+        ComponentController current = current(ComponentController.class);
+        for (Instance instance : instances) {
+            current.destroy(instance.id(), null, Duration.ofSeconds(1));
+        }
     }
 
     private <S> S current(Class<S> type) {

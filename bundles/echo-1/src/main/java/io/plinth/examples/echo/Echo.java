@@ -63,6 +63,8 @@ public final class Echo implements Component {
                         .output("version", context.version()).output("instance", context.instanceId()));
             case "relay":
                 // Calls another target through this instance's hub: component-to-component traffic.
+                // A pause first (blocking, as a fixture may) keeps the outer call in flight longer.
+                pause(Long.parseLong(request.inputs().getOrDefault("pauseMillis", "0")));
                 Reply relayed = context.hub().call(Request.to(Target.parse(request.input("target"))).operation("echo")
                         .input("message", request.input("message")).caller(context.instanceId()).build()).get(0);
                 return answer(Reply.ok().output("message", relayed.output("message")).output("via", relayed.instanceId()));
@@ -96,6 +98,14 @@ public final class Echo implements Component {
     private String echo(String message) {
         String text = message == null ? "" : message;
         return shouts ? text.toUpperCase(Locale.ROOT) : text;
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static CompletionStage<Reply> answer(Reply.Builder reply) {

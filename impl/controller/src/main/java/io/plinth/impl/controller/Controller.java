@@ -67,8 +67,6 @@ public final class Controller implements ComponentController {
     private ConfigurationAdmin configurations;
     @Reference
     private FeaturesService features;
-    @Reference
-    private Harness harness;
 
     private final Gate gate = new Gate("the component controller");
     private final String node = System.getProperty("karaf.name", "root");
@@ -81,6 +79,9 @@ public final class Controller implements ComponentController {
     private JsonFile<ControllerState> store;
     private volatile ControllerState state;
     private ServiceProxy<Hub> hub;
+    /** Through a proxy too, so that replacing the harness bundle does not restart the controller. */
+    private Harness harness;
+    private ServiceProxy<Harness> harnessProxy;
     private Whiteboard<InstanceListener, InstanceEvent> listeners;
     private ExecutorService propagation;
     private ServiceRegistration<InstanceListener> harnessEvents;
@@ -92,6 +93,8 @@ public final class Controller implements ComponentController {
         store = new JsonFile<>(JsonFile.nodeStore("controller", "state.json"), ControllerState.class);
         state = store.read().orElse(ControllerState.EMPTY);
         hub = new ServiceProxy<>(context, Hub.class, Duration.ofSeconds(30));
+        harnessProxy = new ServiceProxy<>(context, Harness.class, Duration.ofSeconds(30));
+        harness = harnessProxy.get();
         listeners = new Whiteboard<>(context, InstanceListener.class, InstanceListener.INSTANCE, InstanceListener::instanceEvent);
         propagation = Executors.newSingleThreadExecutor(runnable -> {
             Thread thread = new Thread(runnable, "plinth-controller-propagation");
@@ -117,6 +120,7 @@ public final class Controller implements ComponentController {
         }
         listeners.close();
         hub.close();
+        harnessProxy.close();
     }
 
     /** Brings the node in line with the desired state: code installed, one configuration per instance. */
@@ -228,7 +232,8 @@ public final class Controller implements ComponentController {
             for (StoredInstance instance : created) {
                 InstanceState reached = harness.state(instance.id());
                 boolean started = reached == InstanceState.AVAILABLE || reached == InstanceState.UNAVAILABLE;
-                if (!started && e instanceof PlinthException pe && pe.reason() != Reason.TIMEOUT) {
+                boolean mayStillStart = e instanceof PlinthException pe && pe.reason() == Reason.TIMEOUT;
+                if (!started && !mayStillStart) {
                     end(instance.id(), "crashed: " + e.getMessage());
                 }
             }

@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -59,6 +60,7 @@ public final class LocalHub implements Hub {
     private static final Duration DRAIN_PATIENCE = Duration.ofSeconds(10);
     private static final long TRACKING_PATIENCE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
+    /** Guards the changes of soft state, which must all be in the snapshot handed to the successor. */
     private final Gate gate = new Gate("the hub");
     private final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
     private final AtomicInteger roundRobin = new AtomicInteger();
@@ -94,25 +96,32 @@ public final class LocalHub implements Hub {
         handoff.delete();
     }
 
+    /**
+     * Refuses new requests (callers retry them on the successor), waits only for the changes of
+     * soft state in flight, then hands the soft state over. Calls and casts under way are not
+     * waited for: they only read, and may themselves wait for the successor (a component calling
+     * the hub while it handles a call), which cannot start before this returns.
+     */
     @Deactivate
     void deactivate() {
         closing = true;
         registry.wakeWaiters();
         if (!gate.closeAndDrain(DRAIN_PATIENCE)) {
-            LOG.warn("Hub stopped with calls still in flight after {}", DRAIN_PATIENCE);
+            LOG.warn("Hub stopped with changes still in flight after {}", DRAIN_PATIENCE);
         }
         casts.shutdown();
-        try {
-            casts.awaitTermination(DRAIN_PATIENCE.toSeconds(), TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
         if (context.getBundle(0).getState() != Bundle.STOPPING) {
             // A live update: hand the soft state to the next hub. On shutdown owners re-publish it.
             handoff.write(registry.snapshot());
         }
         tracker.close();
         listeners.close();
+    }
+
+    private void requireOpen() {
+        if (closing) {
+            throw new PlinthException(Reason.UNAVAILABLE, "the hub is being replaced");
+        }
     }
 
     // --- groups -------------------------------------------------------------------------------
@@ -140,38 +149,26 @@ public final class LocalHub implements Hub {
 
     @Override
     public Set<String> groups() {
-        gate.enter();
-        try {
-            return registry.groups();
-        } finally {
-            gate.exit();
-        }
+        requireOpen();
+        return registry.groups();
     }
 
     @Override
     public List<Member> members(String group) {
-        gate.enter();
-        try {
-            return registry.members(group).stream().map(endpoints::get).filter(e -> e != null).map(this::member).toList();
-        } finally {
-            gate.exit();
-        }
+        requireOpen();
+        return registry.members(group).stream().map(endpoints::get).filter(e -> e != null).map(this::member).toList();
     }
 
     @Override
     public List<Member> select(String group, Selector selector) {
-        gate.enter();
-        try {
-            return selectEndpoints(group, selector).stream().map(this::member).toList();
-        } finally {
-            gate.exit();
-        }
+        requireOpen();
+        return selectEndpoints(group, selector).stream().map(this::member).toList();
     }
 
     @Override
     public Member awaitMember(String group, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        gate.enter();
+        requireOpen();
         try {
             Optional<String> found = registry.awaitMember(requireName(group, "group"), this::usable, deadline, () -> !closing);
             if (found.isPresent()) {
@@ -180,12 +177,8 @@ public final class LocalHub implements Hub {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new PlinthException(Reason.TIMEOUT, "interrupted while waiting for a member of " + group);
-        } finally {
-            gate.exit();
         }
-        if (closing) {
-            throw new PlinthException(Reason.UNAVAILABLE, "the hub is being replaced");
-        }
+        requireOpen();
         throw new PlinthException(Reason.TIMEOUT, "no member joined group " + group + " within " + timeout.toMillis() + " ms");
     }
 
@@ -193,38 +186,34 @@ public final class LocalHub implements Hub {
 
     @Override
     public List<Reply> call(Request request) {
-        gate.enter();
-        try {
-            Request stamped = stamp(request);
-            List<Endpoint> receivers = receivers(stamped);
-            boolean toAll = stamped.target().kind() == Target.Kind.GROUP && stamped.selector().kind() == Selector.Kind.ALL;
-            if (!toAll) {
-                return List.of(awaitReply(receivers.get(0), stamped, deliver(receivers.get(0), stamped), true));
-            }
-            List<CompletableFuture<Reply>> pending = new ArrayList<>(receivers.size());
-            for (Endpoint receiver : receivers) {
-                pending.add(deliver(receiver, stamped));
-            }
-            List<Reply> replies = new ArrayList<>(receivers.size());
-            for (int i = 0; i < receivers.size(); i++) {
-                replies.add(awaitReply(receivers.get(i), stamped, pending.get(i), false));
-            }
-            return replies;
-        } finally {
-            gate.exit();
+        requireOpen();
+        Request stamped = stamp(request);
+        List<Endpoint> receivers = receivers(stamped);
+        boolean toAll = stamped.target().kind() == Target.Kind.GROUP && stamped.selector().kind() == Selector.Kind.ALL;
+        if (!toAll) {
+            return List.of(awaitReply(receivers.get(0), stamped, deliver(receivers.get(0), stamped), true));
         }
+        List<CompletableFuture<Reply>> pending = new ArrayList<>(receivers.size());
+        for (Endpoint receiver : receivers) {
+            pending.add(deliver(receiver, stamped));
+        }
+        List<Reply> replies = new ArrayList<>(receivers.size());
+        for (int i = 0; i < receivers.size(); i++) {
+            replies.add(awaitReply(receivers.get(i), stamped, pending.get(i), false));
+        }
+        return replies;
     }
 
     @Override
     public void cast(Request request) {
-        gate.enter();
-        try {
-            Request stamped = stamp(request);
-            for (Endpoint receiver : receivers(stamped)) {
+        requireOpen();
+        Request stamped = stamp(request);
+        for (Endpoint receiver : receivers(stamped)) {
+            try {
                 casts.execute(() -> deliver(receiver, stamped));
+            } catch (RejectedExecutionException e) {
+                deliver(receiver, stamped); // this hub is being replaced mid-cast: deliver here rather than twice
             }
-        } finally {
-            gate.exit();
         }
     }
 
@@ -362,13 +351,9 @@ public final class LocalHub implements Hub {
 
     @Override
     public Map<String, String> attributes(Target target) {
-        gate.enter();
-        try {
-            requireExisting(target);
-            return registry.attributes(target);
-        } finally {
-            gate.exit();
-        }
+        requireOpen();
+        requireExisting(target);
+        return registry.attributes(target);
     }
 
     @Override
@@ -394,22 +379,14 @@ public final class LocalHub implements Hub {
 
     @Override
     public Optional<String> nameOwner(String name) {
-        gate.enter();
-        try {
-            return registry.nameQueue(name).stream().findFirst();
-        } finally {
-            gate.exit();
-        }
+        requireOpen();
+        return registry.nameQueue(name).stream().findFirst();
     }
 
     @Override
     public List<String> nameQueue(String name) {
-        gate.enter();
-        try {
-            return registry.nameQueue(name);
-        } finally {
-            gate.exit();
-        }
+        requireOpen();
+        return registry.nameQueue(name);
     }
 
     // --- helpers ------------------------------------------------------------------------------
