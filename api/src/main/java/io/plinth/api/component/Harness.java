@@ -16,7 +16,13 @@ public interface Harness {
 
     /**
      * Asks an instance to stop and answers what it said: false means it refused (or did not
-     * answer within {@code timeout}).
+     * answer within {@code timeout}). The reason is what its end is reported with, if it agreed.
      */
     boolean stop(String instanceId, String reason, Duration timeout);
+
+    /**
+     * Asks an instance to stop, waits at most {@code grace} for it, and ignores the answer: its
+     * end is reported with {@code reason} whatever it said.
+     */
+    void destroy(String instanceId, String reason, Duration grace);
 }

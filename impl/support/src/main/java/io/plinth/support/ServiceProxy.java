@@ -72,13 +72,18 @@ public final class ServiceProxy<T> implements AutoCloseable {
             }
         }
 
-        private T current(long deadline) throws InterruptedException {
+        private T current(long deadline) {
             T service = tracker.getService();
             if (service != null) {
                 return service;
             }
             long waitMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
-            service = tracker.waitForService(waitMillis);
+            try {
+                service = tracker.waitForService(waitMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new PlinthException(Reason.UNAVAILABLE, "interrupted while waiting for " + type.getSimpleName());
+            }
             if (service == null) {
                 throw new PlinthException(Reason.UNAVAILABLE, type.getSimpleName() + " is not available on this node");
             }

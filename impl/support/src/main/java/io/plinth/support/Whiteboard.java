@@ -29,11 +29,7 @@ public final class Whiteboard<L, E> implements AutoCloseable {
         this.listeners = new ServiceTracker<>(context, listenerType, null);
         this.subjectProperty = subjectProperty;
         this.delivery = delivery;
-        this.thread = Executors.newSingleThreadExecutor(runnable -> {
-            Thread t = new Thread(runnable, "plinth-events-" + listenerType.getSimpleName());
-            t.setDaemon(true);
-            return t;
-        });
+        this.thread = Executors.newSingleThreadExecutor(Threads.named("plinth-events-" + listenerType.getSimpleName()));
         listeners.open();
     }
 

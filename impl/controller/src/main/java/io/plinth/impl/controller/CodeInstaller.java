@@ -94,9 +94,9 @@ final class CodeInstaller {
         }
         try {
             return context.installBundle(type.artifact());
-        } catch (BundleException | RuntimeException e) {
-            throw PlinthException.invalid("cannot install " + type.artifact() + " for type " + type.key()
-                    + " (is its feature repository added?): " + rootMessage(e));
+        } catch (BundleException | IllegalArgumentException e) {
+            throw new PlinthException(Reason.INVALID, "cannot install " + type.artifact() + " for type " + type.key()
+                    + " (is its feature repository added?): " + rootMessage(e), e);
         }
     }
 
@@ -111,7 +111,7 @@ final class CodeInstaller {
         } catch (PlinthException e) {
             throw e;
         } catch (Exception e) {
-            throw PlinthException.invalid("cannot look up feature " + type.artifact() + ": " + rootMessage(e));
+            throw new PlinthException(Reason.FAILED, "cannot look up feature " + type.artifact() + ": " + rootMessage(e), e);
         }
     }
 

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
@@ -33,6 +34,7 @@ import io.plinth.impl.controller.ControllerState.StoredInstance;
 import io.plinth.support.Gate;
 import io.plinth.support.JsonFile;
 import io.plinth.support.ServiceProxy;
+import io.plinth.support.Threads;
 import io.plinth.support.Whiteboard;
 
 import org.apache.karaf.features.FeaturesService;
@@ -96,38 +98,48 @@ public final class Controller implements ComponentController {
         harnessProxy = new ServiceProxy<>(context, Harness.class, Duration.ofSeconds(30));
         harness = harnessProxy.get();
         listeners = new Whiteboard<>(context, InstanceListener.class, InstanceListener.INSTANCE, InstanceListener::instanceEvent);
-        propagation = Executors.newSingleThreadExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "plinth-controller-propagation");
-            thread.setDaemon(true);
-            return thread;
-        });
+        propagation = Executors.newSingleThreadExecutor(Threads.named("plinth-controller-propagation"));
         // Registered by hand, not as this component's service: DS would find it while activating it.
         harnessEvents = context.registerService(InstanceListener.class, this::instanceEvent, null);
         propagation.execute(this::reconcile);
     }
 
+    /**
+     * Refuses new operations, lets those in flight finish, then the crash handling and link
+     * propagation they queued; only then stops hearing the harness (the successor's reconcile
+     * picks up whatever ends after that).
+     */
     @Deactivate
     void deactivate() {
-        harnessEvents.unregister();
         if (!gate.closeAndDrain(DRAIN_PATIENCE)) {
             LOG.warn("Controller stopped with operations still in flight after {}", DRAIN_PATIENCE);
         }
         propagation.shutdown();
         try {
-            propagation.awaitTermination(STOP_PATIENCE.toSeconds(), TimeUnit.SECONDS);
+            if (!propagation.awaitTermination(DRAIN_PATIENCE.toSeconds(), TimeUnit.SECONDS)) {
+                LOG.warn("Controller stopped before it finished propagating ends to linked instances");
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        harnessEvents.unregister();
         listeners.close();
         hub.close();
         harnessProxy.close();
     }
 
-    /** Brings the node in line with the desired state: code installed, one configuration per instance. */
+    /**
+     * Brings the node in line with the desired state: code installed, one configuration per
+     * instance; an instance that crashed while no controller listened is ended now.
+     */
     private void reconcile() {
         for (StoredInstance instance : state.instances()) {
             try {
-                ensureRunning(instance);
+                if (harness.state(instance.id()) == InstanceState.DESTROYED) {
+                    end(instance.id(), "crashed: while the controller was being replaced");
+                } else {
+                    ensureRunning(instance);
+                }
             } catch (RuntimeException e) {
                 LOG.error("Cannot bring back instance {} of {}/{}", instance.id(), instance.type(), instance.version(), e);
             }
@@ -227,17 +239,20 @@ public final class Controller implements ComponentController {
             }
             awaitAvailable(created, spec.timeout());
             return created.stream().map(this::view).toList();
-        } catch (RuntimeException e) {
-            // Whatever was created and is not going to become available is removed again.
+        } catch (PlinthException e) {
+            if (e.reason() == Reason.TIMEOUT) {
+                throw e; // they may still come up; the caller got their ids in the message
+            }
+            // All or nothing: a create that fails leaves no instance of it behind.
             for (StoredInstance instance : created) {
-                InstanceState reached = harness.state(instance.id());
-                boolean started = reached == InstanceState.AVAILABLE || reached == InstanceState.UNAVAILABLE;
-                boolean mayStillStart = e instanceof PlinthException pe && pe.reason() == Reason.TIMEOUT;
-                if (!started && !mayStillStart) {
+                try {
                     end(instance.id(), "crashed: " + e.getMessage());
+                } catch (RuntimeException cleanup) {
+                    e.addSuppressed(cleanup);
                 }
             }
-            throw e;
+            // Past the gate the work has begun: "unavailable" (retry) would now be a lie.
+            throw e.reason() == Reason.UNAVAILABLE ? new PlinthException(Reason.FAILED, e.getMessage(), e) : e;
         } finally {
             gate.exit();
         }
@@ -276,22 +291,25 @@ public final class Controller implements ComponentController {
             }
             if (reached != InstanceState.AVAILABLE && reached != InstanceState.UNAVAILABLE) {
                 throw new PlinthException(Reason.TIMEOUT, "instance " + instance.id() + " is still "
-                        + reached.name().toLowerCase(java.util.Locale.ROOT) + " after " + timeout.toMillis() + " ms");
+                        + reached.name().toLowerCase(java.util.Locale.ROOT) + " after " + timeout.toMillis()
+                        + " ms; created, and kept: " + instances.stream().map(StoredInstance::id).toList());
             }
         }
     }
 
-    /** Waits until the harness reports a state {@code done} accepts, or the deadline; answers the last state seen. */
+    /**
+     * Waits until the harness reports a state {@code done} accepts, or the deadline; answers the
+     * last state seen. The checks run outside the lock: they call other bundles.
+     */
     private InstanceState awaitHarness(String instanceId, long deadline, java.util.function.Predicate<InstanceState> done) {
-        synchronized (changes) {
-            while (true) {
-                InstanceState current = harness.state(instanceId);
-                long left = deadline - System.nanoTime();
-                if (done.test(current) || left <= 0) {
-                    return current;
-                }
+        while (true) {
+            InstanceState current = harness.state(instanceId);
+            if (done.test(current) || deadline - System.nanoTime() <= 0) {
+                return current;
+            }
+            synchronized (changes) {
                 try {
-                    changes.wait(1); // events wake us; the hub side is polled
+                    changes.wait(1); // events wake us sooner; the hub's side is polled
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return current;
@@ -309,9 +327,16 @@ public final class Controller implements ComponentController {
             if (transitions.putIfAbsent(instanceId, InstanceState.STOPPING) != null) {
                 throw PlinthException.conflict("instance " + instanceId + " is already " + transitions.get(instanceId).name().toLowerCase());
             }
-            publish(instance, InstanceState.STOPPING, why);
-            if (!harness.stop(instanceId, why, STOP_PATIENCE)) {
-                transitions.remove(instanceId);
+            boolean agreed = false;
+            try {
+                publish(instance, InstanceState.STOPPING, why);
+                agreed = harness.stop(instanceId, why, STOP_PATIENCE);
+            } finally {
+                if (!agreed) {
+                    transitions.remove(instanceId, InstanceState.STOPPING);
+                }
+            }
+            if (!agreed) {
                 publish(instance, harness.state(instanceId), "refused to terminate");
                 throw new PlinthException(Reason.REFUSED, "instance " + instanceId + " refused to terminate");
             }
@@ -325,15 +350,20 @@ public final class Controller implements ComponentController {
     public Instance destroy(String instanceId, String reason, Duration grace) {
         gate.enter();
         try {
-            StoredInstance instance = stored(instanceId);
-            String why = reason == null || reason.isBlank() ? "killed" : reason;
-            transitions.put(instanceId, InstanceState.DESTROYING);
-            publish(instance, InstanceState.DESTROYING, why);
-            harness.stop(instanceId, why, grace == null ? STOP_PATIENCE : grace);
-            return ended(instanceId, end(instanceId, why));
+            return destroyNow(instanceId, reason, grace);
         } finally {
             gate.exit();
         }
+    }
+
+    /** Destroy without the gate: also used while draining, to propagate ends to linked instances. */
+    private Instance destroyNow(String instanceId, String reason, Duration grace) {
+        StoredInstance instance = stored(instanceId);
+        String why = reason == null || reason.isBlank() ? "killed" : reason;
+        transitions.put(instanceId, InstanceState.DESTROYING);
+        publish(instance, InstanceState.DESTROYING, why);
+        harness.destroy(instanceId, why, grace == null ? STOP_PATIENCE : grace);
+        return ended(instanceId, end(instanceId, why));
     }
 
     /** The instance that ended, or NOT_FOUND when something else ended it first. */
@@ -378,7 +408,39 @@ public final class Controller implements ComponentController {
             }
             save(new ControllerState(state.types(), instances, links, monitors));
         }
-        deleteConfiguration(instanceId);
+        try {
+            deleteConfiguration(instanceId);
+            awaitGone(instanceId);
+        } finally {
+            transitions.remove(instanceId);
+            tellOthers(instanceId, reason, linked, watchers);
+        }
+        LOG.info("Instance {} of {}/{} ended: {}", instanceId, instance.type(), instance.version(), reason);
+        return new Instance(instance.id(), instance.type(), instance.version(), instance.node(),
+                InstanceState.DESTROYED, instance.configuration(), instance.groups(), linked,
+                Instant.ofEpochMilli(instance.createdMillis()));
+    }
+
+    /** Tells the monitors, and destroys linked instances unless the end was normal. */
+    private void tellOthers(String instanceId, String reason, List<String> linked, List<String> watchers) {
+        for (String watcher : watchers) {
+            notifyWatcher(watcher, instanceId, reason);
+        }
+        if (!NORMAL.equals(reason)) {
+            for (String other : linked) {
+                try {
+                    propagation.execute(() -> destroyLinked(other, instanceId, reason));
+                } catch (RejectedExecutionException e) {
+                    destroyLinked(other, instanceId, reason); // draining for a live update: do it now
+                }
+            }
+        }
+        synchronized (changes) {
+            changes.notifyAll();
+        }
+    }
+
+    private void awaitGone(String instanceId) {
         // Destroyed means every trace is gone: the harness and the hub have both let go of it. (The
         // framework drops a service from its registry before it tells the trackers, so the
         // registry alone cannot say when they are done.)
@@ -386,29 +448,12 @@ public final class Controller implements ComponentController {
                 state -> state == InstanceState.NONE && !hubKnows(instanceId)) != InstanceState.NONE) {
             LOG.warn("Instance {} still runs {} after its configuration was removed", instanceId, STOP_PATIENCE);
         }
-        transitions.remove(instanceId);
-        Instance ended = new Instance(instance.id(), instance.type(), instance.version(), instance.node(),
-                InstanceState.DESTROYED, instance.configuration(), instance.groups(), linked,
-                Instant.ofEpochMilli(instance.createdMillis()));
-        LOG.info("Instance {} of {}/{} ended: {}", instanceId, instance.type(), instance.version(), reason);
-        for (String watcher : watchers) {
-            notifyWatcher(watcher, instanceId, reason);
-        }
-        if (!NORMAL.equals(reason)) {
-            for (String other : linked) {
-                propagation.execute(() -> destroyLinked(other, instanceId, reason));
-            }
-        }
-        synchronized (changes) {
-            changes.notifyAll();
-        }
-        return ended;
     }
 
     private void destroyLinked(String instanceId, String cause, String reason) {
         if (isDesired(instanceId)) {
             try {
-                destroy(instanceId, "linked " + cause + ": " + reason, LINK_GRACE);
+                destroyNow(instanceId, "linked " + cause + ": " + reason, LINK_GRACE);
             } catch (PlinthException e) {
                 LOG.warn("Could not destroy {} linked to {}", instanceId, cause, e);
             }
@@ -539,7 +584,11 @@ public final class Controller implements ComponentController {
         }
         if (event.state() == InstanceState.DESTROYED && isDesired(event.instanceId())
                 && !transitions.containsKey(event.instanceId())) {
-            propagation.execute(() -> end(event.instanceId(), event.reason()));
+            try {
+                propagation.execute(() -> end(event.instanceId(), event.reason()));
+            } catch (RejectedExecutionException e) {
+                LOG.info("Instance {} ended while the controller was stopping; its successor will clean up", event.instanceId());
+            }
         }
     }
 

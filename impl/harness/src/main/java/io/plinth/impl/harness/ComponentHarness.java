@@ -24,6 +24,7 @@ import io.plinth.api.component.InstanceState;
 import io.plinth.api.hub.Hub;
 import io.plinth.support.Endpoints;
 import io.plinth.support.ServiceProxy;
+import io.plinth.support.Threads;
 import io.plinth.support.Whiteboard;
 
 import org.osgi.framework.Bundle;
@@ -80,11 +81,7 @@ public final class ComponentHarness implements Harness {
         context = bundleContext;
         hub = new ServiceProxy<>(context, Hub.class, HUB_PATIENCE);
         listeners = new Whiteboard<>(context, InstanceListener.class, InstanceListener.INSTANCE, InstanceListener::instanceEvent);
-        lifecycle = Executors.newCachedThreadPool(runnable -> {
-            Thread thread = new Thread(runnable, "plinth-harness");
-            thread.setDaemon(true);
-            return thread;
-        });
+        lifecycle = Executors.newCachedThreadPool(Threads.named("plinth-harness"));
         tracker = new ServiceTracker<>(context, Endpoints.filter(context), new Starter());
         tracker.open();
     }
@@ -109,28 +106,42 @@ public final class ComponentHarness implements Harness {
         if (instance == null) {
             return true;
         }
+        boolean agreed = ask(instance, reason, timeout);
+        if (agreed) {
+            instance.stopReason = reason;
+        }
+        return agreed;
+    }
+
+    @Override
+    public void destroy(String instanceId, String reason, Duration grace) {
+        Running instance = running.get(instanceId);
+        if (instance != null) {
+            instance.stopReason = reason;
+            ask(instance, reason, grace);
+        }
+    }
+
+    /** What the component answers to a request to stop; no answer in time counts as a refusal. */
+    private boolean ask(Running instance, String reason, Duration timeout) {
         CompletableFuture<Boolean> answer = CompletableFuture.supplyAsync(() -> instance.component.stop(reason), lifecycle);
-        boolean agreed;
         try {
-            agreed = answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            agreed = false;
+            return false;
         } catch (ExecutionException e) {
-            LOG.warn("Instance {} failed while stopping", instanceId, e.getCause());
-            agreed = true;
+            LOG.warn("Instance {} failed while stopping", instance.instanceId, e.getCause());
+            return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            agreed = false;
+            return false;
         }
-        // Remember the reason either way: a forced destroy removes the endpoint even after a refusal.
-        instance.stopReason = reason;
-        return agreed;
     }
 
     private void start(Running instance, Map<String, String> configuration) {
         instance.context = new InstanceContext(instance.instanceId, instance.type, instance.version, configuration,
                 hub.get(), this::availabilityChanged);
-        publish(instance, InstanceState.INITIALIZING, "started");
+        publish(instance, InstanceState.INITIALIZING, "started"); // the state it was created in
         try {
             instance.component.start(instance.context);
             for (String group : instance.groups) {
@@ -138,13 +149,25 @@ public final class ComponentHarness implements Harness {
             }
         } catch (Exception | LinkageError e) {
             LOG.warn("Instance {} of {}/{} failed to start", instance.instanceId, instance.type, instance.version, e);
-            instance.state = InstanceState.DESTROYED;
-            publish(instance, InstanceState.DESTROYED, "crashed: start failed: " + e);
+            transition(instance, InstanceState.INITIALIZING, InstanceState.DESTROYED, "crashed: start failed: " + e);
             return;
         }
-        if (instance.state == InstanceState.INITIALIZING) {
-            instance.state = InstanceState.AVAILABLE;
-            publish(instance, InstanceState.AVAILABLE, "initialized");
+        transition(instance, InstanceState.INITIALIZING, InstanceState.AVAILABLE, "initialized");
+    }
+
+    /**
+     * Moves an instance from {@code from} (null: any state but destroyed) to {@code to} and tells
+     * the listeners; does nothing when the instance has moved on meanwhile. Destroyed is final.
+     */
+    private boolean transition(Running instance, InstanceState from, InstanceState to, String reason) {
+        synchronized (instance) {
+            boolean applies = from == null ? instance.state != InstanceState.DESTROYED : instance.state == from;
+            if (!applies || instance.state == to) {
+                return false;
+            }
+            instance.state = to;
+            publish(instance, to, reason);
+            return true;
         }
     }
 
@@ -154,11 +177,9 @@ public final class ComponentHarness implements Harness {
             return;
         }
         hub.get().setAvailable(instance.instanceId, available);
-        InstanceState next = available ? InstanceState.AVAILABLE : InstanceState.UNAVAILABLE;
-        if (instance.state != next) {
-            instance.state = next;
-            publish(instance, next, available ? "marked available" : "marked unavailable");
-        }
+        InstanceState from = available ? InstanceState.UNAVAILABLE : InstanceState.AVAILABLE;
+        transition(instance, from, available ? InstanceState.AVAILABLE : InstanceState.UNAVAILABLE,
+                available ? "marked available" : "marked unavailable");
     }
 
     private void publish(Running instance, InstanceState state, String reason) {
@@ -218,12 +239,11 @@ public final class ComponentHarness implements Harness {
             context.ungetService(reference);
             boolean shuttingDown = context.getBundle(0).getState() == Bundle.STOPPING
                     || context.getBundle().getState() == Bundle.STOPPING;
-            if (shuttingDown || instance.state == InstanceState.DESTROYED) {
+            if (shuttingDown) {
                 return;
             }
-            instance.state = InstanceState.DESTROYED;
             String reason = instance.stopReason != null ? instance.stopReason : "crashed: its code went away";
-            publish(instance, InstanceState.DESTROYED, reason);
+            transition(instance, null, InstanceState.DESTROYED, reason);
         }
     }
 }

@@ -35,6 +35,7 @@ import io.plinth.api.hub.Selector;
 import io.plinth.api.hub.Target;
 import io.plinth.support.Endpoints;
 import io.plinth.support.Gate;
+import io.plinth.support.Threads;
 import io.plinth.support.JsonFile;
 import io.plinth.support.Whiteboard;
 
@@ -81,19 +82,20 @@ public final class LocalHub implements Hub {
         context = bundleContext;
         listeners = new Whiteboard<>(context, HubListener.class, HubListener.SUBJECT, HubListener::hubEvent);
         registry = new Registry(event -> listeners.publish(event.subject(), event));
-        casts = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()), runnable -> {
-            Thread thread = new Thread(runnable, "plinth-hub-cast");
-            thread.setDaemon(true);
-            return thread;
-        });
+        casts = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()), Threads.named("plinth-hub-cast"));
         tracker = new ServiceTracker<>(context, Endpoints.filter(context), new EndpointTracking());
         tracker.open();
         handoff = new JsonFile<>(context.getDataFile("soft-state.json").toPath(), SoftState.class);
-        handoff.read().ifPresent(state -> {
-            registry.restore(state, endpoints::containsKey);
-            LOG.info("Hub took over {} groups and {} names from its predecessor", state.groups().size(), state.names().size());
-        });
-        handoff.delete();
+        try {
+            handoff.read().ifPresent(state -> {
+                registry.restore(state, endpoints::containsKey);
+                LOG.info("Hub took over {} groups and {} names from its predecessor", state.groups().size(), state.names().size());
+            });
+        } catch (RuntimeException e) {
+            LOG.error("Hub could not take over its predecessor's soft state; owners will have to publish it again", e);
+        } finally {
+            handoff.delete();
+        }
     }
 
     /**
@@ -110,12 +112,15 @@ public final class LocalHub implements Hub {
             LOG.warn("Hub stopped with changes still in flight after {}", DRAIN_PATIENCE);
         }
         casts.shutdown();
-        if (context.getBundle(0).getState() != Bundle.STOPPING) {
-            // A live update: hand the soft state to the next hub. On shutdown owners re-publish it.
-            handoff.write(registry.snapshot());
+        try {
+            if (context.getBundle(0).getState() != Bundle.STOPPING) {
+                // A live update: hand the soft state to the next hub. On shutdown owners re-publish it.
+                handoff.write(registry.snapshot());
+            }
+        } finally {
+            tracker.close();
+            listeners.close();
         }
-        tracker.close();
-        listeners.close();
     }
 
     private void requireOpen() {
@@ -130,8 +135,8 @@ public final class LocalHub implements Hub {
     public int register(String instanceId, String group) {
         gate.enter();
         try {
-            requireEndpoint(instanceId);
-            return registry.join(instanceId, requireName(group, "group"));
+            String name = requireName(group, "group");
+            return changeOfLiveInstance(instanceId, () -> registry.join(instanceId, name));
         } finally {
             gate.exit();
         }
@@ -171,8 +176,9 @@ public final class LocalHub implements Hub {
         requireOpen();
         try {
             Optional<String> found = registry.awaitMember(requireName(group, "group"), this::usable, deadline, () -> !closing);
-            if (found.isPresent()) {
-                return member(endpoints.get(found.get()));
+            Endpoint endpoint = found.map(endpoints::get).orElse(null);
+            if (endpoint != null) {
+                return member(endpoint);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -210,11 +216,22 @@ public final class LocalHub implements Hub {
         Request stamped = stamp(request);
         for (Endpoint receiver : receivers(stamped)) {
             try {
-                casts.execute(() -> deliver(receiver, stamped));
+                casts.execute(() -> logFailure(receiver, stamped, deliver(receiver, stamped)));
             } catch (RejectedExecutionException e) {
-                deliver(receiver, stamped); // this hub is being replaced mid-cast: deliver here rather than twice
+                // This hub is being replaced mid-cast: deliver here rather than have the retry deliver twice.
+                logFailure(receiver, stamped, deliver(receiver, stamped));
             }
         }
+    }
+
+    /** Nobody waits for a cast's answer, so a failure is only logged. */
+    private static void logFailure(Endpoint receiver, Request request, CompletableFuture<Reply> answer) {
+        answer.whenComplete((reply, failure) -> {
+            if (failure != null || reply != null && reply.failed()) {
+                LOG.info("Cast {} to {} failed: {}", request.operation(), receiver.instanceId(),
+                        failure != null ? failure.toString() : reply.error());
+            }
+        });
     }
 
     private Request stamp(Request request) {
@@ -249,7 +266,8 @@ public final class LocalHub implements Hub {
         MDC.put(ComponentConstants.MDC_INSTANCE, receiver.instanceId());
         try {
             return receiver.component().handle(request).toCompletableFuture();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) {
+            LOG.warn("Instance {} failed on {}", receiver.instanceId(), request.operation(), e);
             return CompletableFuture.completedFuture(Reply.error("component failed: " + e));
         } finally {
             MDC.remove(ComponentConstants.MDC_INSTANCE);
@@ -330,8 +348,15 @@ public final class LocalHub implements Hub {
             if (name.startsWith(RESERVED_PREFIX)) {
                 throw PlinthException.invalid("attribute names starting with " + RESERVED_PREFIX + " are the platform's");
             }
-            requireExisting(target);
-            registry.putAttribute(target, name, value);
+            if (target.kind() == Target.Kind.INSTANCE) {
+                changeOfLiveInstance(target.name(), () -> {
+                    registry.putAttribute(target, name, value);
+                    return null;
+                });
+            } else {
+                requireExisting(target);
+                registry.putAttribute(target, name, value);
+            }
         } finally {
             gate.exit();
         }
@@ -341,9 +366,11 @@ public final class LocalHub implements Hub {
     public void setAvailable(String instanceId, boolean available) {
         gate.enter();
         try {
-            requireEndpoint(instanceId);
-            registry.putAttribute(Target.instance(instanceId), AVAILABLE_ATTRIBUTE, available ? null : "false");
-            registry.wakeWaiters();
+            changeOfLiveInstance(instanceId, () -> {
+                registry.putAttribute(Target.instance(instanceId), AVAILABLE_ATTRIBUTE, available ? null : "false");
+                registry.wakeWaiters();
+                return null;
+            });
         } finally {
             gate.exit();
         }
@@ -360,8 +387,9 @@ public final class LocalHub implements Hub {
     public NameClaim claimName(String name, String instanceId, NameOption option) {
         gate.enter();
         try {
-            requireEndpoint(instanceId);
-            return registry.claim(requireName(name, "name"), instanceId, option == null ? NameOption.DO_NOT_QUEUE : option);
+            String checked = requireName(name, "name");
+            return changeOfLiveInstance(instanceId,
+                    () -> registry.claim(checked, instanceId, option == null ? NameOption.DO_NOT_QUEUE : option));
         } finally {
             gate.exit();
         }
@@ -418,6 +446,21 @@ public final class LocalHub implements Hub {
         return endpoint;
     }
 
+    /**
+     * Changes soft state about an instance only while it is alive: the check and the change are
+     * atomic with {@link Registry#forget}, so a dead instance can never be left owning a name or
+     * belonging to a group.
+     */
+    private <T> T changeOfLiveInstance(String instanceId, java.util.function.Supplier<T> change) {
+        requireEndpoint(instanceId);
+        synchronized (registry) {
+            if (!endpoints.containsKey(instanceId)) {
+                throw PlinthException.notFound("instance " + instanceId + " has just gone away");
+            }
+            return change.get();
+        }
+    }
+
     private boolean registered(String instanceId) {
         try {
             return context.getServiceReferences(Component.class,
@@ -469,8 +512,10 @@ public final class LocalHub implements Hub {
         @Override
         public void removedService(ServiceReference<Component> reference, Endpoint endpoint) {
             if (!closing) {
-                endpoints.remove(endpoint.instanceId(), endpoint);
-                registry.forget(endpoint.instanceId());
+                synchronized (registry) {
+                    endpoints.remove(endpoint.instanceId(), endpoint);
+                    registry.forget(endpoint.instanceId());
+                }
             }
             context.ungetService(reference);
         }

@@ -31,6 +31,9 @@ public final class ErrorMapper implements ExceptionMapper<Exception> {
 
     static ErrorBody body(Throwable exception) {
         if (exception instanceof PlinthException e) {
+            if (e.reason().httpStatus() >= 500) {
+                LOG.warn("REST request failed: {}", e.getMessage(), e);
+            }
             return new ErrorBody(e.reason().httpStatus(), e.reason().name(), e.getMessage());
         }
         if (exception instanceof IllegalArgumentException e) {

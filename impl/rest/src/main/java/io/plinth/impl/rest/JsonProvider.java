@@ -25,6 +25,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.type.TypeFactory;
+import com.fasterxml.jackson.databind.util.LRUMap;
 
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsApplicationSelect;
@@ -44,7 +46,9 @@ public final class JsonProvider implements MessageBodyReader<Object>, MessageBod
 
     static final String NAME = "plinth.json";
 
+    /** A type cache of its own, so the shared one does not keep replaced revisions of this bundle alive. */
     static final ObjectMapper MAPPER = JsonMapper.builder()
+            .typeFactory(TypeFactory.defaultInstance().withCache(new LRUMap<>(16, 64)))
             .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
