@@ -29,10 +29,27 @@ final class NodeProcess implements AutoCloseable {
         this.httpPort = 8181 + portOffset;
         setProperty("etc/org.ops4j.pax.web.cfg", "org.osgi.service.http.port", String.valueOf(httpPort));
         setProperty("etc/org.apache.karaf.shell.cfg", "sshPort", String.valueOf(8101 + portOffset));
+        setProperty("etc/io.plinth.gateway.cfg", "port", String.valueOf(8080 + portOffset));
+        setProperty("etc/io.plinth.gateway.cfg", "adminPort", String.valueOf(9090 + portOffset));
     }
 
     Http http() {
         return new Http(httpPort);
+    }
+
+    /** The gateway's proxy port. */
+    int gatewayPort() {
+        return httpPort - 8181 + 8080;
+    }
+
+    /** The gateway's /configuration/cluster API port. */
+    int gatewayAdminPort() {
+        return httpPort - 8181 + 9090;
+    }
+
+    /** Changes one setting of the node's etc/ before it starts. */
+    void configure(String file, String key, String value) throws IOException {
+        setProperty("etc/" + file, key, value);
     }
 
     /** Starts the node in the background ({@code bin/karaf server}); answers at once. */

@@ -66,6 +66,8 @@ public abstract class PlinthTestSupport {
                 logLevel(LogLevel.INFO),
                 editConfigurationFilePut("etc/org.ops4j.pax.web.cfg", "org.osgi.service.http.port", String.valueOf(HTTP_PORT)),
                 editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort", "18101"),
+                editConfigurationFilePut("etc/io.plinth.gateway.cfg", "port", "18080"),
+                editConfigurationFilePut("etc/io.plinth.gateway.cfg", "adminPort", "19090"),
                 systemProperty("plinth.hub.jar").value(System.getProperty("plinth.hub.jar")),
                 systemProperty("plinth.controller.jar").value(System.getProperty("plinth.controller.jar")),
                 systemProperty("plinth.version").value(VERSION),

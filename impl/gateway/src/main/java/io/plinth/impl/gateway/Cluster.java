@@ -1,0 +1,76 @@
+package io.plinth.impl.gateway;
+
+import java.util.List;
+import java.util.Locale;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/**
+ * One version of a backend set, exactly as the 003 seed's {@code /configuration/cluster} API
+ * describes it (appendix 10.1): servers, a version number, and how traffic moves to it.
+ *
+ * @param servers           the backends, each {@code ip} (or host name) and {@code port}
+ * @param version           the version; the highest is the newest (default 0)
+ * @param upgradeTransition how traffic moves from the previous version to this one (default INSTANT)
+ * @param uuid              the id the gateway gave it
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Cluster(List<Server> servers, Double version, UpgradeTransition upgradeTransition, String uuid) {
+
+    public Cluster {
+        servers = servers == null ? List.of() : List.copyOf(servers);
+        version = version == null ? 0.0 : version;
+        upgradeTransition = upgradeTransition == null ? new UpgradeTransition(Mode.INSTANT, null, null) : upgradeTransition;
+    }
+
+    public Cluster withUuid(String id) {
+        return new Cluster(servers, version, upgradeTransition, id);
+    }
+
+    /** A backend server. */
+    public record Server(String ip, Integer port) {
+        /** Checks what Jackson cannot: both fields present, port in range. */
+        void validate() {
+            if (ip == null || ip.isBlank()) {
+                throw new IllegalArgumentException("cluster.servers[i].ip is required");
+            }
+            if (port == null || port < 1 || port > 65535) {
+                throw new IllegalArgumentException("cluster.servers[i].port must be 1 to 65535, not " + port);
+            }
+        }
+    }
+
+    /** The upgrade modes of seed 003 §6.1. */
+    public enum Mode { INSTANT, SESSION, GRADUAL, CONCURRENT }
+
+    /**
+     * How traffic moves to this version.
+     *
+     * @param mode                           INSTANT, SESSION, GRADUAL or CONCURRENT
+     * @param sessionTimeout                 SESSION: seconds without a request after which a client starts a new session
+     * @param percentageTransitionPerRequest GRADUAL: the share of requests, in percent, this version gets
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record UpgradeTransition(Mode mode, Integer sessionTimeout, Double percentageTransitionPerRequest) {
+        public UpgradeTransition {
+            mode = mode == null ? Mode.INSTANT : mode;
+        }
+    }
+
+    /** Checks the whole configuration; throws IllegalArgumentException with a message for a person. */
+    void validate() {
+        servers.forEach(Server::validate);
+        Mode mode = upgradeTransition.mode();
+        if (mode == Mode.SESSION && (upgradeTransition.sessionTimeout() == null || upgradeTransition.sessionTimeout() <= 0)) {
+            throw new IllegalArgumentException("mode SESSION needs cluster.upgradeTransition.sessionTimeout (seconds, > 0)");
+        }
+        Double percentage = upgradeTransition.percentageTransitionPerRequest();
+        if (mode == Mode.GRADUAL && (percentage == null || percentage < 0 || percentage > 100)) {
+            throw new IllegalArgumentException("mode GRADUAL needs cluster.upgradeTransition.percentageTransitionPerRequest (0 to 100)");
+        }
+        if (mode == Mode.CONCURRENT) {
+            throw new IllegalArgumentException("mode " + mode.name().toLowerCase(Locale.ROOT)
+                    + " is not supported by this version of the gateway yet; use INSTANT, SESSION or GRADUAL");
+        }
+    }
+}

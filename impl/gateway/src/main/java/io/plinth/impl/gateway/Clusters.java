@@ -1,0 +1,84 @@
+package io.plinth.impl.gateway;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+
+import io.plinth.support.JsonFile;
+
+/**
+ * The gateway's backend versions. Kept in {@code data/plinth/gateway/clusters.json} so they
+ * survive a live update of the gateway and a restart of the node; readers see an immutable list,
+ * newest version first.
+ */
+final class Clusters {
+
+    /** What is stored: the clusters in the order they were added. */
+    record Stored(List<Cluster> clusters) {
+        Stored {
+            clusters = clusters == null ? List.of() : List.copyOf(clusters);
+        }
+    }
+
+    private static final Comparator<Cluster> NEWEST_FIRST = Comparator.comparingDouble(Cluster::version).reversed();
+
+    private final JsonFile<Stored> store = new JsonFile<>(JsonFile.nodeStore("gateway", "clusters.json"), Stored.class);
+    private final AtomicReference<List<Cluster>> byAge = new AtomicReference<>(List.of());
+    private final AtomicReference<List<Cluster>> newestFirst = new AtomicReference<>(List.of());
+
+    Clusters() {
+        store.read().ifPresent(stored -> publish(stored.clusters()));
+    }
+
+    /** Adds a version; answers its new id. */
+    synchronized String add(Cluster cluster) {
+        cluster.validate();
+        String id = UUID.randomUUID().toString();
+        List<Cluster> next = new java.util.ArrayList<>(byAge.get());
+        next.add(cluster.withUuid(id));
+        save(next);
+        return id;
+    }
+
+    /** Adds the start-up configuration's cluster unless one with its version is there already. */
+    synchronized void addIfNoVersion(Cluster cluster) {
+        if (byAge.get().stream().noneMatch(c -> c.version().equals(cluster.version()))) {
+            add(cluster);
+        }
+    }
+
+    synchronized boolean remove(String id) {
+        List<Cluster> next = byAge.get().stream().filter(c -> !c.uuid().equals(id)).toList();
+        if (next.size() == byAge.get().size()) {
+            return false;
+        }
+        save(next);
+        return true;
+    }
+
+    Optional<Cluster> get(String id) {
+        return byAge.get().stream().filter(c -> c.uuid().equals(id)).findFirst();
+    }
+
+    /** In the order they were added. */
+    List<Cluster> all() {
+        return byAge.get();
+    }
+
+    /** The versions, newest first: what routing reads on every request. */
+    List<Cluster> newestFirst() {
+        return newestFirst.get();
+    }
+
+    private void save(List<Cluster> clusters) {
+        store.write(new Stored(clusters));
+        publish(clusters);
+    }
+
+    private void publish(List<Cluster> clusters) {
+        byAge.set(List.copyOf(clusters));
+        newestFirst.set(clusters.stream().sorted(NEWEST_FIRST).toList());
+    }
+}

@@ -1,0 +1,338 @@
+package io.plinth.impl.gateway;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ScheduledFuture;
+
+/**
+ * One request through the gateway, from the client's request to the last byte of the answer.
+ * It tries the versions its route names in order: a version that cannot be reached, that fails
+ * (5xx) or does not answer in time is skipped for the next one when retrying is safe (the method
+ * is idempotent and the request has no body, or nothing was sent yet), so the client sees no
+ * error. Bodies stream through in both directions without being buffered whole.
+ *
+ * <p>Every method runs on the client connection's event loop; events of the backend connection
+ * are moved there first.
+ */
+final class Exchange {
+
+    private static final List<CharSequence> HOP_BY_HOP = List.of(HttpHeaderNames.CONNECTION, HttpHeaderNames.KEEP_ALIVE,
+            HttpHeaderNames.PROXY_CONNECTION, HttpHeaderNames.PROXY_AUTHENTICATE, HttpHeaderNames.PROXY_AUTHORIZATION,
+            HttpHeaderNames.TE, HttpHeaderNames.TRAILER, HttpHeaderNames.UPGRADE);
+
+    private final Gateway gateway;
+    private final Frontend frontend;
+    private final ChannelHandlerContext client;
+    private final HttpRequest request;
+    private final boolean clientKeepAlive;
+    private final boolean bodiless;
+    private final Router.Route route;
+
+    private int attempt;
+    private Channel backend;
+    /** The request head went out on the current backend connection. */
+    private boolean sent;
+    /** The whole request body went out. */
+    private boolean bodySent;
+    /** Part of the answer went to the client: from here on there is no way back. */
+    private boolean answering;
+    /** A failed answer is being read to its end and dropped before the next attempt. */
+    private boolean discarding;
+    private boolean finished;
+    /** The backend will keep its connection open after this answer. */
+    private boolean backendKeepAlive;
+    private ScheduledFuture<?> answerTimeout;
+
+    Exchange(Gateway gateway, Frontend frontend, ChannelHandlerContext client, HttpRequest request) {
+        this.gateway = gateway;
+        this.frontend = frontend;
+        this.client = client;
+        this.request = request;
+        this.clientKeepAlive = HttpUtil.isKeepAlive(request);
+        this.bodiless = !HttpUtil.isTransferEncodingChunked(request) && HttpUtil.getContentLength(request, 0L) == 0L;
+        this.bodySent = bodiless;
+        this.route = gateway.router().route(request, gateway.clusters().newestFirst());
+    }
+
+    void start() {
+        if (!request.decoderResult().isSuccess()) {
+            answerError(HttpResponseStatus.BAD_REQUEST, "the request is not valid HTTP: " + request.decoderResult().cause());
+            return;
+        }
+        if (route.candidates().isEmpty()) {
+            answerError(HttpResponseStatus.SERVICE_UNAVAILABLE, "no backend is configured (PUT /configuration/cluster first)");
+            return;
+        }
+        tryNext();
+    }
+
+    /** Whether it is time to read more of the request body. */
+    boolean wantsBody() {
+        return sent && !bodySent && !finished && backend != null && backend.isWritable();
+    }
+
+    // --- towards the backend ------------------------------------------------------------------
+
+    private void tryNext() {
+        if (attempt >= route.candidates().size()) {
+            answerError(HttpResponseStatus.BAD_GATEWAY, "no version of the backend could answer");
+            return;
+        }
+        Cluster cluster = route.candidates().get(attempt++);
+        if (cluster.servers().isEmpty()) {
+            tryNext();
+            return;
+        }
+        InetSocketAddress address = gateway.pick(cluster);
+        gateway.backends().acquire(address).addListener((Future<Channel> connected) ->
+                client.executor().execute(() -> connected(connected)));
+    }
+
+    private void connected(Future<Channel> connected) {
+        if (finished) {
+            if (connected.isSuccess()) {
+                gateway.backends().release(connected.getNow(), true);
+            }
+            return;
+        }
+        if (!connected.isSuccess()) {
+            tryNext(); // nothing was sent: always safe to go on
+            return;
+        }
+        backend = connected.getNow();
+        backend.attr(Backends.EXCHANGE).set(this);
+        sent = true;
+        backend.write(forwardedHead());
+        // A request without body ends with its head; the encoder must be told so.
+        backend.writeAndFlush(bodiless ? LastHttpContent.EMPTY_LAST_CONTENT : Unpooled.EMPTY_BUFFER);
+        answerTimeout = client.executor().schedule(this::timedOut, gateway.readTimeoutMillis(), TimeUnit.MILLISECONDS);
+        frontend.moreBody();
+    }
+
+    /** Sends one part of the request body; false when the backend cannot take more for now. */
+    boolean bodyTo(HttpContent content) {
+        boolean last = content instanceof LastHttpContent;
+        backend.writeAndFlush(content);
+        if (last) {
+            bodySent = true;
+        }
+        return backend.isWritable();
+    }
+
+    void backendWritabilityChanged() {
+        client.executor().execute(() -> {
+            if (wantsBody()) {
+                frontend.moreBody();
+            }
+        });
+    }
+
+    private HttpRequest forwardedHead() {
+        HttpHeaders headers = request.headers().copy();
+        HOP_BY_HOP.forEach(headers::remove);
+        InetSocketAddress peer = (InetSocketAddress) client.channel().remoteAddress();
+        String clientIp = peer.getAddress().getHostAddress();
+        String previous = headers.get("X-Forwarded-For");
+        headers.set("X-Forwarded-For", previous == null ? clientIp : previous + ", " + clientIp);
+        headers.set("X-Forwarded-Proto", "http");
+        String host = request.headers().get(HttpHeaderNames.HOST);
+        if (host != null) {
+            headers.set("X-Forwarded-Host", host);
+        }
+        String forwarded = "for=" + (clientIp.contains(":") ? "\"[" + clientIp + "]\"" : clientIp) + ";proto=http"
+                + (host == null ? "" : ";host=\"" + host + "\"");
+        String earlier = headers.get("Forwarded");
+        headers.set("Forwarded", earlier == null ? forwarded : earlier + ", " + forwarded);
+        DefaultHttpRequest head = new DefaultHttpRequest(request.protocolVersion(), request.method(), request.uri(), headers);
+        HttpUtil.setKeepAlive(head, true);
+        return head;
+    }
+
+    // --- from the backend ---------------------------------------------------------------------
+
+    void fromBackend(Channel from, HttpObject message) {
+        client.executor().execute(() -> onBackend(from, message));
+    }
+
+    void backendFailed(Channel from, Throwable cause) {
+        client.executor().execute(() -> onBackendFailure(from, cause));
+    }
+
+    private void onBackend(Channel from, HttpObject message) {
+        if (from != backend || finished) {
+            ReferenceCountUtil.release(message);
+            return;
+        }
+        if (message instanceof HttpResponse response) {
+            cancelTimeout();
+            backendKeepAlive = HttpUtil.isKeepAlive(response);
+            if (response.status().code() >= 500 && retryable()) {
+                discarding = true; // read the failed answer to its end, then try the previous version
+            } else {
+                answering = true;
+                client.writeAndFlush(toClient(response));
+            }
+        }
+        if (message instanceof HttpContent content) {
+            boolean last = content instanceof LastHttpContent;
+            if (discarding) {
+                content.release();
+                if (last) {
+                    discarding = false;
+                    releaseBackend(backendKeepAlive);
+                    tryNext();
+                }
+                return;
+            }
+            if (last) {
+                client.writeAndFlush(content).addListener(written -> finish(written.isSuccess()));
+                return;
+            }
+            client.writeAndFlush(content); // the pipeline's flush consolidation batches these
+            if (!client.channel().isWritable()) {
+                backend.config().setAutoRead(false); // the client reads slowly: stop reading the backend
+            }
+        }
+    }
+
+    void clientWritabilityChanged() {
+        if (backend != null && client.channel().isWritable()) {
+            backend.config().setAutoRead(true);
+        }
+    }
+
+    private void onBackendFailure(Channel from, Throwable cause) {
+        if (from != backend || finished) {
+            return;
+        }
+        cancelTimeout();
+        Channel failed = backend;
+        backend = null;
+        failed.attr(Backends.EXCHANGE).set(null);
+        gateway.backends().release(failed, false);
+        if (!answering && (retryable() || !sent)) {
+            sent = false;
+            tryNext();
+        } else if (!answering) {
+            answerError(HttpResponseStatus.BAD_GATEWAY, "the backend failed: " + cause.getMessage());
+        } else {
+            client.close(); // halfway through an answer: the client must see it was cut
+            finished = true;
+        }
+    }
+
+    private void timedOut() {
+        if (finished || answering || backend == null) {
+            return;
+        }
+        Channel late = backend;
+        backend = null;
+        late.attr(Backends.EXCHANGE).set(null);
+        gateway.backends().release(late, false);
+        if (retryable()) {
+            sent = false;
+            tryNext();
+        } else {
+            answerError(HttpResponseStatus.GATEWAY_TIMEOUT, "the backend did not answer within " + gateway.readTimeoutMillis() + " ms");
+        }
+    }
+
+    /** Safe to send again elsewhere: an idempotent method whose whole request is its head. */
+    private boolean retryable() {
+        HttpMethod method = request.method();
+        boolean idempotent = method == HttpMethod.GET || method == HttpMethod.HEAD || method == HttpMethod.OPTIONS
+                || method == HttpMethod.PUT || method == HttpMethod.DELETE || method == HttpMethod.TRACE;
+        return idempotent && bodiless && attempt < route.candidates().size();
+    }
+
+    private HttpResponse toClient(HttpResponse response) {
+        HOP_BY_HOP.forEach(response.headers()::remove);
+        if (!HttpUtil.isContentLengthSet(response) && !HttpUtil.isTransferEncodingChunked(response)
+                && mayHaveBody(response)) {
+            HttpUtil.setTransferEncodingChunked(response, true); // the backend meant "until close": re-frame it
+        }
+        if (route.setCookie() != null) {
+            response.headers().add(HttpHeaderNames.SET_COOKIE, route.setCookie());
+        }
+        response.setProtocolVersion(request.protocolVersion()); // our framing towards the client, not the backend's
+        HttpUtil.setKeepAlive(response, clientKeepAlive);
+        return response;
+    }
+
+    private boolean mayHaveBody(HttpResponse response) {
+        int code = response.status().code();
+        return request.method() != HttpMethod.HEAD && code >= 200 && code != 204 && code != 304;
+    }
+
+    // --- ending -------------------------------------------------------------------------------
+
+    private void finish(boolean written) {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        releaseBackend(backendKeepAlive);
+        frontend.done(this, written && clientKeepAlive);
+    }
+
+    private void releaseBackend(boolean reusable) {
+        if (backend != null) {
+            Channel done = backend;
+            backend = null;
+            done.config().setAutoRead(true);
+            gateway.backends().release(done, reusable && bodySent);
+        }
+    }
+
+    private void cancelTimeout() {
+        if (answerTimeout != null) {
+            answerTimeout.cancel(false);
+            answerTimeout = null;
+        }
+    }
+
+    private void answerError(HttpResponseStatus status, String message) {
+        cancelTimeout();
+        releaseBackend(false);
+        finished = true;
+        frontend.discardBody();
+        String json = "{\"status\":" + status.code() + ",\"error\":\"" + status.reasonPhrase() + "\",\"message\":\""
+                + message.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}";
+        FullHttpResponse response = new DefaultFullHttpResponse(request.protocolVersion(), status,
+                Unpooled.copiedBuffer(json, StandardCharsets.UTF_8));
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
+        boolean keepAlive = clientKeepAlive && bodySent;
+        HttpUtil.setKeepAlive(response, keepAlive);
+        client.writeAndFlush(response).addListener(written -> frontend.done(this, keepAlive && written.isSuccess()));
+    }
+
+    /** The client went away: give the backend connection up (it may be mid-answer). */
+    void clientGone() {
+        finished = true;
+        cancelTimeout();
+        releaseBackend(false);
+    }
+}

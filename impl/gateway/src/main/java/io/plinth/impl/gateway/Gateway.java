@@ -1,0 +1,174 @@
+package io.plinth.impl.gateway;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP gateway of a node: a reverse proxy (Netty, NIO transport) in front of versions of a
+ * backend, with the 003 seed's {@code /configuration/cluster} API on an admin port.
+ */
+@Component(service = {}, immediate = true, configurationPid = "io.plinth.gateway", configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Designate(ocd = Gateway.Config.class)
+public final class Gateway {
+
+    @ObjectClassDefinition(name = "Plinth gateway", description = "HTTP reverse proxy with upgrade modes")
+    public @interface Config {
+        @AttributeDefinition(description = "Address the proxy listens on")
+        String host() default "0.0.0.0";
+
+        @AttributeDefinition(description = "Port the proxy listens on")
+        int port() default 8080;
+
+        @AttributeDefinition(description = "Address of the /configuration/cluster API; loopback only by default, as it has no authentication yet")
+        String adminHost() default "127.0.0.1";
+
+        @AttributeDefinition(description = "Port of the /configuration/cluster API")
+        int adminPort() default 9090;
+
+        @AttributeDefinition(description = "Milliseconds to wait for a backend connection")
+        int connectTimeoutMillis() default 2000;
+
+        @AttributeDefinition(description = "Milliseconds to wait for a backend's answer to start")
+        int readTimeoutMillis() default 30000;
+
+        @AttributeDefinition(description = "Start-up configuration in the seed's -configFile format; ignored when absent")
+        String configFile() default "";
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+    private static final int ADMIN_MAX_BODY = 64 * 1024;
+
+    private final Router router = new Router();
+    private final Map<String, AtomicInteger> roundRobin = new ConcurrentHashMap<>();
+    private final Map<Cluster.Server, InetSocketAddress> addresses = new ConcurrentHashMap<>();
+    private Clusters clusters;
+    private Backends backends;
+    private EventLoopGroup boss;
+    private EventLoopGroup workers;
+    private Channel proxy;
+    private Channel admin;
+    private int readTimeoutMillis;
+
+    @Activate
+    void activate(Config config) throws InterruptedException, IOException {
+        clusters = new Clusters();
+        int proxyPort = config.port();
+        int adminPort = config.adminPort();
+        JsonNode startup = startupConfiguration(config.configFile());
+        if (startup != null) {
+            proxyPort = startup.path("proxy").path("port").asInt(proxyPort);
+            adminPort = startup.path("configService").path("port").asInt(adminPort);
+            if (startup.has("cluster")) {
+                clusters.addIfNoVersion(AdminHandler.JSON.treeToValue(startup.get("cluster"), Cluster.class));
+            }
+        }
+        readTimeoutMillis = config.readTimeoutMillis();
+        boss = new NioEventLoopGroup(1, new DefaultThreadFactory("plinth-gateway-accept", true));
+        workers = new NioEventLoopGroup(0, new DefaultThreadFactory("plinth-gateway", true));
+        backends = new Backends(workers, config.connectTimeoutMillis());
+        try {
+            proxy = bind(config.host(), proxyPort, new ChannelInitializer<SocketChannel>() {
+                @Override
+                protected void initChannel(SocketChannel channel) {
+                    channel.config().setAutoRead(false);
+                    channel.pipeline().addLast(new FlushConsolidationHandler(64, true), new HttpServerCodec(), new Frontend(Gateway.this));
+                }
+            });
+            admin = bind(config.adminHost(), adminPort, new ChannelInitializer<SocketChannel>() {
+                @Override
+                protected void initChannel(SocketChannel channel) {
+                    channel.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(ADMIN_MAX_BODY), new AdminHandler(clusters));
+                }
+            });
+        } catch (InterruptedException | RuntimeException e) {
+            deactivate();
+            throw e;
+        }
+        LOG.info("Gateway listening on {}:{}, its /configuration/cluster API on {}:{}", config.host(), proxyPort,
+                config.adminHost(), adminPort);
+    }
+
+    @Deactivate
+    void deactivate() {
+        if (proxy != null) {
+            proxy.close().syncUninterruptibly();
+        }
+        if (admin != null) {
+            admin.close().syncUninterruptibly();
+        }
+        if (backends != null) {
+            backends.close();
+        }
+        workers.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        boss.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    private Channel bind(String host, int port, ChannelInitializer<SocketChannel> initializer) throws InterruptedException {
+        return new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(initializer)
+                .bind(new InetSocketAddress(host, port)).sync().channel();
+    }
+
+    private static JsonNode startupConfiguration(String file) throws IOException {
+        if (file == null || file.isBlank() || !Files.exists(Path.of(file))) {
+            return null;
+        }
+        return AdminHandler.JSON.readTree(Path.of(file).toFile());
+    }
+
+    Router router() {
+        return router;
+    }
+
+    Clusters clusters() {
+        return clusters;
+    }
+
+    Backends backends() {
+        return backends;
+    }
+
+    int readTimeoutMillis() {
+        return readTimeoutMillis;
+    }
+
+    /** The next server of a version, round-robin. */
+    InetSocketAddress pick(Cluster cluster) {
+        int next = roundRobin.computeIfAbsent(cluster.uuid(), id -> new AtomicInteger()).getAndIncrement();
+        Cluster.Server server = cluster.servers().get(Math.floorMod(next, cluster.servers().size()));
+        // Resolved once per server, not on the event loop for every request.
+        return addresses.computeIfAbsent(server, s -> new InetSocketAddress(s.ip(), s.port()));
+    }
+}

@@ -1,0 +1,266 @@
+package io.plinth.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.junit.AfterClass;
+import org.junit.Before;
+import org.junit.BeforeClass;
+import org.junit.Test;
+
+/**
+ * The HTTP gateway of a node run as a process, in front of real backends on loopback: the 003
+ * seed's configuration API verbatim, the upgrade modes under load, fall-back to the previous
+ * version, and streaming.
+ */
+public class GatewayIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static NodeProcess node;
+    private static String admin;
+    private static String proxy;
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final List<Backend> backends = new ArrayList<>();
+
+    @BeforeClass
+    public static void startNode() throws Exception {
+        node = new NodeProcess(Path.of("target/nodes/gateway"), 22000);
+        node.configure("io.plinth.gateway.cfg", "readTimeoutMillis", "1000");
+        node.start();
+        node.awaitUp(Duration.ofSeconds(90));
+        admin = "http://127.0.0.1:" + node.gatewayAdminPort() + "/configuration/cluster";
+        proxy = "http://127.0.0.1:" + node.gatewayPort();
+    }
+
+    @AfterClass
+    public static void stopNode() throws Exception {
+        node.close();
+    }
+
+    @Before
+    public void noClusters() throws Exception {
+        for (JsonNode entry : JSON.readTree(send("GET", admin, null).body())) {
+            send("DELETE", admin + "/" + entry.get("cluster").get("uuid").asText(), null);
+        }
+    }
+
+    @org.junit.After
+    public void stopBackends() {
+        backends.forEach(Backend::close);
+    }
+
+    @Test
+    public void theSeedsApiAnswersAsDocumented() throws Exception {
+        Backend a = backend("a", Backend.Behaviour.NORMAL);
+        Backend b = backend("b", Backend.Behaviour.NORMAL);
+        // Appendix 10.1, with the servers moved to this test's backends.
+        HttpResponse<String> put = send("PUT", admin, "{\"cluster\": {\"servers\":[" + a.asServer() + "," + b.asServer()
+                + "],\"version\": 1.1,\"upgradeTransition\": { \"mode\": \"SESSION\", \"sessionTimeout\": 60 }}}");
+        assertEquals(202, put.statusCode());
+        assertTrue(put.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
+        String id = put.body();
+        assertTrue(id, id.matches("[0-9a-f-]{36}"));
+
+        JsonNode one = JSON.readTree(send("GET", admin + "/" + id, null).body()).get("cluster");
+        assertEquals(id, one.get("uuid").asText());
+        assertEquals(1.1, one.get("version").asDouble(), 0);
+        assertEquals("SESSION", one.get("upgradeTransition").get("mode").asText());
+        assertEquals(60, one.get("upgradeTransition").get("sessionTimeout").asInt());
+        assertEquals(a.port(), one.get("servers").get(0).get("port").asInt());
+
+        assertEquals(202, send("PUT", admin, "{\"cluster\": {\"servers\":[" + a.asServer() + "]}}").statusCode());
+        HttpResponse<String> all = send("GET", admin + "/", null);
+        assertEquals(200, all.statusCode());
+        assertEquals(2, JSON.readTree(all.body()).size());
+        assertEquals("INSTANT", JSON.readTree(all.body()).get(1).get("cluster").get("upgradeTransition").get("mode").asText());
+        assertEquals(0.0, JSON.readTree(all.body()).get(1).get("cluster").get("version").asDouble(), 0);
+
+        assertEquals(202, send("DELETE", admin + "/" + id, null).statusCode());
+        assertEquals(404, send("GET", admin + "/" + id, null).statusCode());
+        assertEquals(404, send("DELETE", admin + "/" + id, null).statusCode());
+        assertEquals(400, send("PUT", admin, "{\"cluster\": {\"servers\":[").statusCode());
+        assertEquals(400, send("PUT", admin, "{\"cluster\": {\"servers\":[{\"ip\":\"127.0.0.1\"}]}}").statusCode());
+        assertEquals(400, send("PUT", admin, "{\"cluster\": {\"upgradeTransition\": {\"mode\": \"SESSION\"}}}").statusCode());
+        assertEquals(400, send("PUT", admin, "{\"cluster\": {\"upgradeTransition\": {\"mode\": \"SOMETIMES\"}}}").statusCode());
+    }
+
+    @Test
+    public void instantSwitchUnderLoadFailsNoRequest() throws Exception {
+        Backend v1 = backend("v1", Backend.Behaviour.NORMAL);
+        Backend v2 = backend("v2", Backend.Behaviour.NORMAL);
+        addCluster(v1, 1.0, "{\"mode\": \"INSTANT\"}");
+        Load load = new Load(4);
+        Thread.sleep(300);
+        addCluster(v2, 2.0, "{\"mode\": \"INSTANT\"}");
+        Thread.sleep(300);
+        load.stop();
+        assertEquals(List.of(), load.failures());
+        assertTrue(load.sawBoth());
+        for (int i = 0; i < 10; i++) {
+            assertEquals("v2", get(null).body());
+        }
+    }
+
+    @Test
+    public void sessionKeepsExistingSessionsOnTheirVersion() throws Exception {
+        Backend v1 = backend("v1", Backend.Behaviour.NORMAL);
+        Backend v2 = backend("v2", Backend.Behaviour.NORMAL);
+        addCluster(v1, 1.0, "{\"mode\": \"SESSION\", \"sessionTimeout\": 60}");
+        HttpResponse<String> first = get(null);
+        assertEquals("v1", first.body());
+        String cookie = first.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
+
+        addCluster(v2, 2.0, "{\"mode\": \"SESSION\", \"sessionTimeout\": 60}");
+        for (int i = 0; i < 20; i++) {
+            assertEquals("the old session stays on v1", "v1", get(cookie).body());
+        }
+        HttpResponse<String> fresh = get(null);
+        assertEquals("a new session goes to v2", "v2", fresh.body());
+        String newCookie = fresh.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
+        assertEquals("v2", get(newCookie).body());
+    }
+
+    @Test
+    public void gradualSendsTheConfiguredShareToTheNewVersion() throws Exception {
+        Backend v1 = backend("v1", Backend.Behaviour.NORMAL);
+        Backend v2 = backend("v2", Backend.Behaviour.NORMAL);
+        addCluster(v1, 1.0, "{\"mode\": \"INSTANT\"}");
+        addCluster(v2, 2.0, "{\"mode\": \"GRADUAL\", \"percentageTransitionPerRequest\": 20}");
+        int requests = 2000;
+        int toNew = 0;
+        for (int i = 0; i < requests; i++) {
+            toNew += "v2".equals(get(null).body()) ? 1 : 0;
+        }
+        double share = 100.0 * toNew / requests;
+        assertTrue("v2 got " + share + " %", share >= 17 && share <= 23);
+    }
+
+    @Test
+    public void failingSlowAndDeadVersionsFallBackWithoutAFailedRequest() throws Exception {
+        Backend v1 = backend("v1", Backend.Behaviour.NORMAL);
+        Backend v2 = backend("v2", Backend.Behaviour.FAILING);
+        addCluster(v1, 1.0, "{\"mode\": \"INSTANT\"}");
+        addCluster(v2, 2.0, "{\"mode\": \"INSTANT\"}");
+        for (int i = 0; i < 20; i++) {
+            HttpResponse<String> answer = get(null);
+            assertEquals(200, answer.statusCode());
+            assertEquals("v1", answer.body());
+        }
+        v2.behave(Backend.Behaviour.SLOW);
+        assertEquals("a version slower than the read timeout falls back", "v1", get(null).body());
+        v2.close();
+        for (int i = 0; i < 20; i++) {
+            assertEquals("a version that cannot be reached falls back", "v1", get(null).body());
+        }
+        // A request with a body is not sent twice: the failure reaches the client.
+        Backend v3 = backend("v3", Backend.Behaviour.FAILING);
+        addCluster(v3, 3.0, "{\"mode\": \"INSTANT\"}");
+        assertEquals(500, send("POST", proxy + "/", "payload").statusCode());
+    }
+
+    @Test
+    public void bodiesStreamThroughAndForwardingIsTold() throws Exception {
+        Backend v1 = backend("v1", Backend.Behaviour.NORMAL);
+        addCluster(v1, 1.0, "{\"mode\": \"INSTANT\"}");
+        byte[] payload = new byte[8 * 1024 * 1024];
+        new Random(7).nextBytes(payload);
+        HttpResponse<String> echoed = client.send(HttpRequest.newBuilder(URI.create(proxy + "/upload"))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(payload)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, echoed.statusCode());
+        assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(payload)), echoed.body());
+        assertEquals("127.0.0.1", echoed.headers().firstValue("X-Seen-Forwarded-For").orElse(""));
+        assertEquals("v1", echoed.headers().firstValue("X-Backend").orElse(""));
+    }
+
+    // --- helpers ------------------------------------------------------------------------------
+
+    private Backend backend(String name, Backend.Behaviour behaviour) throws Exception {
+        Backend backend = new Backend(name, behaviour);
+        backends.add(backend);
+        return backend;
+    }
+
+    private void addCluster(Backend backend, double version, String transition) throws Exception {
+        HttpResponse<String> put = send("PUT", admin, "{\"cluster\": {\"servers\":[" + backend.asServer() + "],\"version\": "
+                + version + ",\"upgradeTransition\": " + transition + "}}");
+        assertEquals(put.body(), 202, put.statusCode());
+    }
+
+    private HttpResponse<String> get(String cookie) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(proxy + "/")).timeout(Duration.ofSeconds(10));
+        if (cookie != null) {
+            request.header("Cookie", cookie);
+        }
+        return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> send(String method, String url, String body) throws Exception {
+        HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body);
+        return client.send(HttpRequest.newBuilder(URI.create(url)).method(method, publisher).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Clients sending requests through the gateway in a loop, collecting every failure. */
+    private final class Load {
+        private final AtomicBoolean running = new AtomicBoolean(true);
+        private final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+        private final ConcurrentLinkedQueue<String> answers = new ConcurrentLinkedQueue<>();
+        private final AtomicInteger count = new AtomicInteger();
+        private final List<Thread> threads = new ArrayList<>();
+
+        Load(int clients) {
+            for (int i = 0; i < clients; i++) {
+                Thread thread = new Thread(() -> {
+                    while (running.get()) {
+                        try {
+                            HttpResponse<String> answer = get(null);
+                            if (answer.statusCode() != 200) {
+                                failures.add(answer.statusCode() + " " + answer.body());
+                            } else if (answers.size() < 100_000) {
+                                answers.add(answer.body());
+                            }
+                        } catch (Exception e) {
+                            failures.add(e.toString());
+                        }
+                        count.incrementAndGet();
+                    }
+                });
+                thread.start();
+                threads.add(thread);
+            }
+        }
+
+        void stop() throws InterruptedException {
+            running.set(false);
+            for (Thread thread : threads) {
+                thread.join(10_000);
+            }
+        }
+
+        List<String> failures() {
+            return new ArrayList<>(failures);
+        }
+
+        boolean sawBoth() {
+            return answers.contains("v1") && answers.contains("v2");
+        }
+    }
+}
