@@ -40,6 +40,15 @@ public class ShellIT extends PlinthTestSupport {
     private record Printed(String out, String err) {
     }
 
+    /** The shell registers a bundle's commands a moment after the bundle starts. */
+    @org.junit.Before
+    public void awaitCommands() throws Exception {
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (run("plinth:type-list").err().contains("Command not found") && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
+    }
+
     @Test
     public void deployCallAndInspectFromTheShell() throws Exception {
         assertEquals("", run("feature:repo-add " + EXAMPLES).err());

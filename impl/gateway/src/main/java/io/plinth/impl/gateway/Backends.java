@@ -1,16 +1,17 @@
 package io.plinth.impl.gateway;
 
 import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
+import io.netty.channel.EventLoop;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.pool.AbstractChannelPoolHandler;
 import io.netty.channel.pool.AbstractChannelPoolMap;
-import io.netty.channel.pool.ChannelPoolMap;
 import io.netty.channel.pool.SimpleChannelPool;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
@@ -20,25 +21,49 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 
 /**
- * Pooled keep-alive connections to backend servers, one pool per address. Each connection hands
- * what it reads to the {@link Exchange} it currently serves.
+ * Pooled keep-alive connections to backend servers: one pool per address and per event loop, so
+ * a backend connection lives on the same thread as the client connection it serves and no event
+ * crosses threads. Each connection hands what it reads to the {@link Exchange} it serves.
  */
 final class Backends implements AutoCloseable {
 
     /** The exchange a backend connection currently serves. */
     static final AttributeKey<Exchange> EXCHANGE = AttributeKey.valueOf("plinth.exchange");
 
-    private final ChannelPoolMap<InetSocketAddress, SimpleChannelPool> pools;
-    private final AbstractChannelPoolMap<InetSocketAddress, SimpleChannelPool> poolMap;
+    private final int connectTimeoutMillis;
+    private final Map<EventLoop, AbstractChannelPoolMap<InetSocketAddress, SimpleChannelPool>> pools = new ConcurrentHashMap<>();
 
-    Backends(EventLoopGroup group, int connectTimeoutMillis) {
-        Bootstrap bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
+    Backends(int connectTimeoutMillis) {
+        this.connectTimeoutMillis = connectTimeoutMillis;
+    }
+
+    /** A connection to {@code address} on {@code loop}, from the pool or new. */
+    Future<Channel> acquire(EventLoop loop, InetSocketAddress address) {
+        return pools.computeIfAbsent(loop, this::poolsOn).get(address).acquire();
+    }
+
+    /** Returns a connection for reuse, or closes it when it must not be reused. */
+    void release(Channel channel, boolean reusable) {
+        channel.attr(EXCHANGE).set(null);
+        if (!reusable) {
+            channel.close();
+        }
+        pools.get(channel.eventLoop()).get((InetSocketAddress) channel.remoteAddress()).release(channel);
+    }
+
+    @Override
+    public void close() {
+        pools.values().forEach(AbstractChannelPoolMap::close);
+    }
+
+    private AbstractChannelPoolMap<InetSocketAddress, SimpleChannelPool> poolsOn(EventLoop loop) {
+        Bootstrap bootstrap = new Bootstrap().group(loop).channel(NioSocketChannel.class)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
                 .option(ChannelOption.TCP_NODELAY, true);
-        poolMap = new AbstractChannelPoolMap<>() {
+        return new AbstractChannelPoolMap<>() {
             @Override
             protected SimpleChannelPool newPool(InetSocketAddress address) {
-                return new SimpleChannelPool(bootstrap.remoteAddress(address), new AbstractChannelPoolHandler() {
+                return new SimpleChannelPool(bootstrap.clone().remoteAddress(address), new AbstractChannelPoolHandler() {
                     @Override
                     public void channelCreated(Channel channel) {
                         channel.pipeline().addLast(new HttpClientCodec(), new Relay());
@@ -46,25 +71,6 @@ final class Backends implements AutoCloseable {
                 });
             }
         };
-        pools = poolMap;
-    }
-
-    Future<Channel> acquire(InetSocketAddress address) {
-        return pools.get(address).acquire();
-    }
-
-    /** Returns a connection for reuse, or closes it when the backend said it will not be reused. */
-    void release(Channel channel, boolean reusable) {
-        channel.attr(EXCHANGE).set(null);
-        if (!reusable) {
-            channel.close();
-        }
-        pools.get((InetSocketAddress) channel.remoteAddress()).release(channel);
-    }
-
-    @Override
-    public void close() {
-        poolMap.close();
     }
 
     /** Hands each response part to the exchange the connection serves. */

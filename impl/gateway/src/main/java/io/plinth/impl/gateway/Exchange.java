@@ -106,8 +106,8 @@ final class Exchange {
             return;
         }
         InetSocketAddress address = gateway.pick(cluster);
-        gateway.backends().acquire(address).addListener((Future<Channel> connected) ->
-                client.executor().execute(() -> connected(connected)));
+        gateway.backends().acquire(client.channel().eventLoop(), address)
+                .addListener((Future<Channel> connected) -> onClientLoop(() -> connected(connected)));
     }
 
     private void connected(Future<Channel> connected) {
@@ -142,7 +142,7 @@ final class Exchange {
     }
 
     void backendWritabilityChanged() {
-        client.executor().execute(() -> {
+        onClientLoop(() -> {
             if (wantsBody()) {
                 frontend.moreBody();
             }
@@ -173,11 +173,20 @@ final class Exchange {
     // --- from the backend ---------------------------------------------------------------------
 
     void fromBackend(Channel from, HttpObject message) {
-        client.executor().execute(() -> onBackend(from, message));
+        onClientLoop(() -> onBackend(from, message));
     }
 
     void backendFailed(Channel from, Throwable cause) {
-        client.executor().execute(() -> onBackendFailure(from, cause));
+        onClientLoop(() -> onBackendFailure(from, cause));
+    }
+
+    /** Backend connections normally live on the client's loop; anything else is moved there. */
+    private void onClientLoop(Runnable task) {
+        if (client.executor().inEventLoop()) {
+            task.run();
+        } else {
+            client.executor().execute(task);
+        }
     }
 
     private void onBackend(Channel from, HttpObject message) {

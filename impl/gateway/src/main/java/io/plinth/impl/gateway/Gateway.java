@@ -94,8 +94,9 @@ public final class Gateway {
         }
         readTimeoutMillis = config.readTimeoutMillis();
         boss = new NioEventLoopGroup(1, new DefaultThreadFactory("plinth-gateway-accept", true));
-        workers = new NioEventLoopGroup(0, new DefaultThreadFactory("plinth-gateway", true));
-        backends = new Backends(workers, config.connectTimeoutMillis());
+        // One loop per core: more only adds switching, since a request never leaves its loop.
+        workers = new NioEventLoopGroup(Runtime.getRuntime().availableProcessors(), new DefaultThreadFactory("plinth-gateway", true));
+        backends = new Backends(config.connectTimeoutMillis());
         try {
             proxy = bind(config.host(), proxyPort, new ChannelInitializer<SocketChannel>() {
                 @Override
