@@ -38,6 +38,7 @@ final class Backend implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService threads = Executors.newFixedThreadPool(8);
     private volatile Behaviour behaviour;
+    private final java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
 
     Backend(String name, Behaviour behaviour) throws IOException {
         this.name = name;
@@ -61,7 +62,13 @@ final class Backend implements AutoCloseable {
         return "{\"ip\": \"127.0.0.1\", \"port\": " + port() + "}";
     }
 
+    /** How many requests reached this backend. */
+    int requests() {
+        return requests.get();
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
+        requests.incrementAndGet();
         try (exchange) {
             byte[] body;
             int status = 200;

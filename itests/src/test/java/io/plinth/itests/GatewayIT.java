@@ -177,6 +177,53 @@ public class GatewayIT {
     }
 
     @Test
+    public void aFailingVersionIsRolledBackUnderLoadWithoutAFailedRequest() throws Exception {
+        rolledBackUnderLoad(Backend.Behaviour.FAILING, false);
+    }
+
+    @Test
+    public void aSlowVersionIsRolledBackUnderLoadWithoutAFailedRequest() throws Exception {
+        rolledBackUnderLoad(Backend.Behaviour.SLOW, false);
+    }
+
+    @Test
+    public void aCrashedVersionIsRolledBackUnderLoadWithoutAFailedRequest() throws Exception {
+        rolledBackUnderLoad(Backend.Behaviour.NORMAL, true);
+    }
+
+    /** v2 joins a running v1 under load and misbehaves: within 1 s of its arrival it gets no more traffic. */
+    private void rolledBackUnderLoad(Backend.Behaviour behaviour, boolean crashed) throws Exception {
+        Backend v1 = backend("v1", Backend.Behaviour.NORMAL);
+        Backend v2 = backend("v2", behaviour);
+        if (crashed) {
+            v2.close();
+        }
+        addCluster(v1, 1.0, "{\"mode\": \"INSTANT\"}");
+        Load load = new Load(4);
+        Thread.sleep(200);
+        long added = System.nanoTime();
+        String id = addCluster(v2, 2.0, "{\"mode\": \"INSTANT\"}");
+        JsonNode rolledBack = null;
+        while (rolledBack == null && System.nanoTime() - added < 5_000_000_000L) {
+            rolledBack = JSON.readTree(send("GET", admin + "/" + id, null).body()).get("cluster").get("rolledBack");
+            Thread.sleep(10);
+        }
+        long tookMillis = (System.nanoTime() - added) / 1_000_000;
+        Thread.sleep(300);
+        load.stop();
+        assertEquals(List.of(), load.failures());
+        assertTrue("not rolled back", rolledBack != null);
+        System.out.printf("rollback of a %s version: %d ms after it was added (%s)%n",
+                crashed ? "crashed" : behaviour.name().toLowerCase(), tookMillis, rolledBack.get("reason").asText());
+        assertTrue("rolled back after " + tookMillis + " ms", tookMillis <= 1000 + (behaviour == Backend.Behaviour.SLOW ? 1000 : 0));
+        int reached = v2.requests();
+        for (int i = 0; i < 20; i++) {
+            assertEquals("v1", get(null).body());
+        }
+        assertEquals("a rolled back version gets no traffic", reached, v2.requests());
+    }
+
+    @Test
     public void bodiesStreamThroughAndForwardingIsTold() throws Exception {
         Backend v1 = backend("v1", Backend.Behaviour.NORMAL);
         addCluster(v1, 1.0, "{\"mode\": \"INSTANT\"}");
@@ -198,10 +245,11 @@ public class GatewayIT {
         return backend;
     }
 
-    private void addCluster(Backend backend, double version, String transition) throws Exception {
+    private String addCluster(Backend backend, double version, String transition) throws Exception {
         HttpResponse<String> put = send("PUT", admin, "{\"cluster\": {\"servers\":[" + backend.asServer() + "],\"version\": "
                 + version + ",\"upgradeTransition\": " + transition + "}}");
         assertEquals(put.body(), 202, put.statusCode());
+        return put.body();
     }
 
     private HttpResponse<String> get(String cookie) throws Exception {

@@ -13,9 +13,12 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param version           the version; the highest is the newest (default 0)
  * @param upgradeTransition how traffic moves from the previous version to this one (default INSTANT)
  * @param uuid              the id the gateway gave it
+ * @param rolledBack        set by the gateway when it took all traffic away from this version
+ *                          (beyond the seed's API: absent until it happens)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record Cluster(List<Server> servers, Double version, UpgradeTransition upgradeTransition, String uuid) {
+public record Cluster(List<Server> servers, Double version, UpgradeTransition upgradeTransition, String uuid,
+                      RolledBack rolledBack) {
 
     public Cluster {
         servers = servers == null ? List.of() : List.copyOf(servers);
@@ -24,7 +27,20 @@ public record Cluster(List<Server> servers, Double version, UpgradeTransition up
     }
 
     public Cluster withUuid(String id) {
-        return new Cluster(servers, version, upgradeTransition, id);
+        return new Cluster(servers, version, upgradeTransition, id, rolledBack);
+    }
+
+    public Cluster withRolledBack(RolledBack why) {
+        return new Cluster(servers, version, upgradeTransition, uuid, why);
+    }
+
+    /** Whether the gateway still sends this version traffic. */
+    boolean serving() {
+        return rolledBack == null;
+    }
+
+    /** When and why the gateway stopped sending this version traffic. */
+    public record RolledBack(String at, String reason) {
     }
 
     /** A backend server. */
@@ -59,6 +75,9 @@ public record Cluster(List<Server> servers, Double version, UpgradeTransition up
 
     /** Checks the whole configuration; throws IllegalArgumentException with a message for a person. */
     void validate() {
+        if (rolledBack != null) {
+            throw new IllegalArgumentException("rolledBack is set by the gateway, not by a request");
+        }
         servers.forEach(Server::validate);
         Mode mode = upgradeTransition.mode();
         if (mode == Mode.SESSION && (upgradeTransition.sessionTimeout() == null || upgradeTransition.sessionTimeout() <= 0)) {

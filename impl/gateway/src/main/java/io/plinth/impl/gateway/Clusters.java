@@ -26,7 +26,7 @@ final class Clusters {
 
     private final JsonFile<Stored> store = new JsonFile<>(JsonFile.nodeStore("gateway", "clusters.json"), Stored.class);
     private final AtomicReference<List<Cluster>> byAge = new AtomicReference<>(List.of());
-    private final AtomicReference<List<Cluster>> newestFirst = new AtomicReference<>(List.of());
+    private final AtomicReference<List<Cluster>> serving = new AtomicReference<>(List.of());
 
     Clusters() {
         store.read().ifPresent(stored -> publish(stored.clusters()));
@@ -58,6 +58,35 @@ final class Clusters {
         return true;
     }
 
+    /**
+     * Takes all traffic away from a version, unless it is the last one still serving. Answers
+     * whether it did.
+     */
+    synchronized boolean rollBack(String id, String reason) {
+        List<Cluster> current = byAge.get();
+        if (current.stream().filter(Cluster::serving).count() < 2) {
+            return false;
+        }
+        Cluster.RolledBack why = new Cluster.RolledBack(java.time.Instant.now().toString(), reason);
+        boolean[] changed = {false};
+        List<Cluster> next = current.stream().map(c -> {
+            if (c.uuid().equals(id) && c.serving()) {
+                changed[0] = true;
+                return c.withRolledBack(why);
+            }
+            return c;
+        }).toList();
+        if (changed[0]) {
+            save(next);
+        }
+        return changed[0];
+    }
+
+    /** The versions still serving, newest first: what routing reads on every request. */
+    List<Cluster> serving() {
+        return serving.get();
+    }
+
     Optional<Cluster> get(String id) {
         return byAge.get().stream().filter(c -> c.uuid().equals(id)).findFirst();
     }
@@ -67,10 +96,6 @@ final class Clusters {
         return byAge.get();
     }
 
-    /** The versions, newest first: what routing reads on every request. */
-    List<Cluster> newestFirst() {
-        return newestFirst.get();
-    }
 
     private void save(List<Cluster> clusters) {
         store.write(new Stored(clusters));
@@ -79,6 +104,6 @@ final class Clusters {
 
     private void publish(List<Cluster> clusters) {
         byAge.set(List.copyOf(clusters));
-        newestFirst.set(clusters.stream().sorted(NEWEST_FIRST).toList());
+        serving.set(clusters.stream().filter(Cluster::serving).sorted(NEWEST_FIRST).toList());
     }
 }

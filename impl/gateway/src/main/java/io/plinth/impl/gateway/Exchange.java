@@ -51,6 +51,8 @@ final class Exchange {
     private final Router.Route route;
 
     private int attempt;
+    /** The version the current attempt goes to. */
+    private Cluster current;
     private Channel backend;
     /** The request head went out on the current backend connection. */
     private boolean sent;
@@ -73,7 +75,7 @@ final class Exchange {
         this.clientKeepAlive = HttpUtil.isKeepAlive(request);
         this.bodiless = !HttpUtil.isTransferEncodingChunked(request) && HttpUtil.getContentLength(request, 0L) == 0L;
         this.bodySent = bodiless;
-        this.route = gateway.router().route(request, gateway.clusters().newestFirst());
+        this.route = gateway.router().route(request, gateway.clusters().serving());
     }
 
     void start() {
@@ -101,6 +103,7 @@ final class Exchange {
             return;
         }
         Cluster cluster = route.candidates().get(attempt++);
+        current = cluster;
         if (cluster.servers().isEmpty()) {
             tryNext();
             return;
@@ -118,6 +121,7 @@ final class Exchange {
             return;
         }
         if (!connected.isSuccess()) {
+            gateway.health().failed(current, "cannot connect: " + connected.cause());
             tryNext(); // nothing was sent: always safe to go on
             return;
         }
@@ -197,6 +201,11 @@ final class Exchange {
         if (message instanceof HttpResponse response) {
             cancelTimeout();
             backendKeepAlive = HttpUtil.isKeepAlive(response);
+            if (response.status().code() >= 500) {
+                gateway.health().failed(current, "answered " + response.status());
+            } else {
+                gateway.health().succeeded(current);
+            }
             if (response.status().code() >= 500 && retryable()) {
                 discarding = true; // read the failed answer to its end, then try the previous version
             } else {
@@ -241,6 +250,9 @@ final class Exchange {
         backend = null;
         failed.attr(Backends.EXCHANGE).set(null);
         gateway.backends().release(failed, false);
+        if (!answering) {
+            gateway.health().failed(current, "connection failed: " + cause);
+        }
         if (!answering && (retryable() || !sent)) {
             sent = false;
             tryNext();
@@ -260,6 +272,7 @@ final class Exchange {
         backend = null;
         late.attr(Backends.EXCHANGE).set(null);
         gateway.backends().release(late, false);
+        gateway.health().failed(current, "no answer within " + gateway.readTimeoutMillis() + " ms");
         if (retryable()) {
             sent = false;
             tryNext();

@@ -72,6 +72,7 @@ public final class Gateway {
     private final Map<String, AtomicInteger> roundRobin = new ConcurrentHashMap<>();
     private final Map<Cluster.Server, InetSocketAddress> addresses = new ConcurrentHashMap<>();
     private Clusters clusters;
+    private Health health;
     private Backends backends;
     private EventLoopGroup boss;
     private EventLoopGroup workers;
@@ -82,6 +83,7 @@ public final class Gateway {
     @Activate
     void activate(Config config) throws InterruptedException, IOException {
         clusters = new Clusters();
+        health = new Health(clusters);
         int proxyPort = config.port();
         int adminPort = config.adminPort();
         JsonNode startup = startupConfiguration(config.configFile());
@@ -155,6 +157,10 @@ public final class Gateway {
 
     Clusters clusters() {
         return clusters;
+    }
+
+    Health health() {
+        return health;
     }
 
     Backends backends() {
