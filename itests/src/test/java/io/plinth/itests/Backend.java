@@ -25,7 +25,9 @@ final class Backend implements AutoCloseable {
         /** 500 for everything. */
         FAILING,
         /** Answers after 3 seconds. */
-        SLOW
+        SLOW,
+        /** 200 with a body that differs every time (a fresh UUID), like a page with a timestamp. */
+        NOISY
     }
 
     static {
@@ -76,6 +78,9 @@ final class Backend implements AutoCloseable {
                 case FAILING:
                     status = 500;
                     body = ("failing " + name).getBytes(StandardCharsets.UTF_8);
+                    break;
+                case NOISY:
+                    body = java.util.UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8);
                     break;
                 case SLOW:
                     sleep(3000);

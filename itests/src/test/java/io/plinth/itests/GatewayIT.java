@@ -48,6 +48,24 @@ public class GatewayIT {
         node.awaitUp(Duration.ofSeconds(90));
         admin = "http://127.0.0.1:" + node.gatewayAdminPort() + "/configuration/cluster";
         proxy = "http://127.0.0.1:" + node.gatewayPort();
+        awaitAdmin();
+    }
+
+    /** The gateway's feature may come up after the REST API the node waited for. */
+    private static void awaitAdmin() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (true) {
+            try {
+                http.send(HttpRequest.newBuilder(URI.create(admin)).build(), HttpResponse.BodyHandlers.discarding());
+                return;
+            } catch (java.io.IOException e) {
+                if (System.currentTimeMillis() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
+        }
     }
 
     @AfterClass
@@ -221,6 +239,36 @@ public class GatewayIT {
             assertEquals("v1", get(null).body());
         }
         assertEquals("a rolled back version gets no traffic", reached, v2.requests());
+    }
+
+    @Test
+    public void concurrentServesTheOldVersionAndRollsBackANewOneThatAnswersDifferently() throws Exception {
+        Backend v1 = backend("v1", Backend.Behaviour.NORMAL);
+        Backend v2 = backend("v2", Backend.Behaviour.NORMAL); // answers "v2" where v1 answers "v1"
+        addCluster(v1, 1.0, "{\"mode\": \"INSTANT\"}");
+        String id = addCluster(v2, 2.0, "{\"mode\": \"CONCURRENT\"}");
+        for (int i = 0; i < 10; i++) {
+            assertEquals("the client always gets the old version's answer", "v1", get(null).body());
+        }
+        assertTrue("the new version got the mirrored requests", v2.requests() > 0);
+        JsonNode rolledBack = JSON.readTree(send("GET", admin + "/" + id, null).body()).get("cluster").get("rolledBack");
+        assertTrue("a new version answering differently is rolled back", rolledBack != null);
+        assertTrue(rolledBack.get("reason").asText(), rolledBack.get("reason").asText().contains("a different body"));
+    }
+
+    @Test
+    public void concurrentIgnoresWhatDiffersBetweenTwoAnswersOfTheOldVersion() throws Exception {
+        Backend v1 = backend("v1", Backend.Behaviour.NOISY);
+        Backend v2 = backend("v2", Backend.Behaviour.NOISY);
+        addCluster(v1, 1.0, "{\"mode\": \"INSTANT\"}");
+        String id = addCluster(v2, 2.0, "{\"mode\": \"CONCURRENT\"}");
+        for (int i = 0; i < 30; i++) {
+            assertEquals(200, get(null).statusCode());
+        }
+        Thread.sleep(200); // the last comparisons finish after their answers went out
+        assertTrue(v2.requests() >= 30);
+        JsonNode cluster = JSON.readTree(send("GET", admin + "/" + id, null).body()).get("cluster");
+        assertTrue("noise is not a difference: " + cluster, cluster.get("rolledBack") == null);
     }
 
     @Test

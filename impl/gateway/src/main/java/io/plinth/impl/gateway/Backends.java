@@ -23,12 +23,12 @@ import io.netty.util.concurrent.Future;
 /**
  * Pooled keep-alive connections to backend servers: one pool per address and per event loop, so
  * a backend connection lives on the same thread as the client connection it serves and no event
- * crosses threads. Each connection hands what it reads to the {@link Exchange} it serves.
+ * crosses threads. Each connection hands what it reads to the {@link BackendUser} it serves.
  */
 final class Backends implements AutoCloseable {
 
-    /** The exchange a backend connection currently serves. */
-    static final AttributeKey<Exchange> EXCHANGE = AttributeKey.valueOf("plinth.exchange");
+    /** What a backend connection currently serves. */
+    static final AttributeKey<BackendUser> USER = AttributeKey.valueOf("plinth.backend.user");
 
     private final int connectTimeoutMillis;
     private final Map<EventLoop, AbstractChannelPoolMap<InetSocketAddress, SimpleChannelPool>> pools = new ConcurrentHashMap<>();
@@ -44,7 +44,7 @@ final class Backends implements AutoCloseable {
 
     /** Returns a connection for reuse, or closes it when it must not be reused. */
     void release(Channel channel, boolean reusable) {
-        channel.attr(EXCHANGE).set(null);
+        channel.attr(USER).set(null);
         if (!reusable) {
             channel.close();
         }
@@ -73,7 +73,7 @@ final class Backends implements AutoCloseable {
         };
     }
 
-    /** Hands each response part to the exchange the connection serves. */
+    /** Hands each response part to whatever the connection serves. */
     private static final class Relay extends SimpleChannelInboundHandler<HttpObject> {
 
         Relay() {
@@ -82,7 +82,7 @@ final class Backends implements AutoCloseable {
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, HttpObject message) {
-            Exchange exchange = ctx.channel().attr(EXCHANGE).get();
+            BackendUser exchange = ctx.channel().attr(USER).get();
             if (exchange == null) {
                 ReferenceCountUtil.release(message); // nobody asked: a stray answer on an idle connection
                 ctx.close();
@@ -93,7 +93,7 @@ final class Backends implements AutoCloseable {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
-            Exchange exchange = ctx.channel().attr(EXCHANGE).get();
+            BackendUser exchange = ctx.channel().attr(USER).get();
             if (exchange != null) {
                 exchange.backendFailed(ctx.channel(), new java.io.IOException("the backend closed the connection"));
             }
@@ -102,7 +102,7 @@ final class Backends implements AutoCloseable {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            Exchange exchange = ctx.channel().attr(EXCHANGE).get();
+            BackendUser exchange = ctx.channel().attr(USER).get();
             if (exchange != null) {
                 exchange.backendFailed(ctx.channel(), cause);
             }
@@ -111,7 +111,7 @@ final class Backends implements AutoCloseable {
 
         @Override
         public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-            Exchange exchange = ctx.channel().attr(EXCHANGE).get();
+            BackendUser exchange = ctx.channel().attr(USER).get();
             if (exchange != null) {
                 exchange.backendWritabilityChanged();
             }

@@ -1,7 +1,6 @@
 package io.plinth.impl.gateway;
 
 import java.util.List;
-import java.util.Locale;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
@@ -86,10 +85,6 @@ public record Cluster(List<Server> servers, Double version, UpgradeTransition up
         Double percentage = upgradeTransition.percentageTransitionPerRequest();
         if (mode == Mode.GRADUAL && (percentage == null || percentage < 0 || percentage > 100)) {
             throw new IllegalArgumentException("mode GRADUAL needs cluster.upgradeTransition.percentageTransitionPerRequest (0 to 100)");
-        }
-        if (mode == Mode.CONCURRENT) {
-            throw new IllegalArgumentException("mode " + mode.name().toLowerCase(Locale.ROOT)
-                    + " is not supported by this version of the gateway yet; use INSTANT, SESSION or GRADUAL");
         }
     }
 }

@@ -36,7 +36,7 @@ import io.netty.util.concurrent.ScheduledFuture;
  * <p>Every method runs on the client connection's event loop; events of the backend connection
  * are moved there first.
  */
-final class Exchange {
+final class Exchange implements BackendUser {
 
     private static final List<CharSequence> HOP_BY_HOP = List.of(HttpHeaderNames.CONNECTION, HttpHeaderNames.KEEP_ALIVE,
             HttpHeaderNames.PROXY_CONNECTION, HttpHeaderNames.PROXY_AUTHENTICATE, HttpHeaderNames.PROXY_AUTHORIZATION,
@@ -66,6 +66,9 @@ final class Exchange {
     /** The backend will keep its connection open after this answer. */
     private boolean backendKeepAlive;
     private ScheduledFuture<?> answerTimeout;
+    /** CONCURRENT mode: judges the new version against what this exchange answered; else null. */
+    private Comparison comparison;
+    private Comparison.Recorder answered;
 
     Exchange(Gateway gateway, Frontend frontend, ChannelHandlerContext client, HttpRequest request) {
         this.gateway = gateway;
@@ -87,7 +90,24 @@ final class Exchange {
             answerError(HttpResponseStatus.SERVICE_UNAVAILABLE, "no backend is configured (PUT /configuration/cluster first)");
             return;
         }
+        if (route.mirror() != null && mirrorable()) {
+            mirror();
+        }
         tryNext();
+    }
+
+    /** Only requests that can be sent twice without harm, and need no body kept, are mirrored. */
+    private boolean mirrorable() {
+        return bodiless && (request.method() == HttpMethod.GET || request.method() == HttpMethod.HEAD);
+    }
+
+    /** Sends the request again to the previous version (for noise) and to the new one (to judge it). */
+    private void mirror() {
+        comparison = new Comparison(gateway.health(), route.mirror());
+        answered = new Comparison.Recorder();
+        io.netty.channel.EventLoop loop = client.channel().eventLoop();
+        new Shadow(gateway, loop, forwardedHead(), route.candidates().get(0), comparison::secondary).start();
+        new Shadow(gateway, loop, forwardedHead(), route.mirror(), comparison::candidate).start();
     }
 
     /** Whether it is time to read more of the request body. */
@@ -126,7 +146,7 @@ final class Exchange {
             return;
         }
         backend = connected.getNow();
-        backend.attr(Backends.EXCHANGE).set(this);
+        backend.attr(Backends.USER).set(this);
         sent = true;
         backend.write(forwardedHead());
         // A request without body ends with its head; the encoder must be told so.
@@ -145,7 +165,8 @@ final class Exchange {
         return backend.isWritable();
     }
 
-    void backendWritabilityChanged() {
+    @Override
+    public void backendWritabilityChanged() {
         onClientLoop(() -> {
             if (wantsBody()) {
                 frontend.moreBody();
@@ -176,11 +197,13 @@ final class Exchange {
 
     // --- from the backend ---------------------------------------------------------------------
 
-    void fromBackend(Channel from, HttpObject message) {
+    @Override
+    public void fromBackend(Channel from, HttpObject message) {
         onClientLoop(() -> onBackend(from, message));
     }
 
-    void backendFailed(Channel from, Throwable cause) {
+    @Override
+    public void backendFailed(Channel from, Throwable cause) {
         onClientLoop(() -> onBackendFailure(from, cause));
     }
 
@@ -210,6 +233,9 @@ final class Exchange {
                 discarding = true; // read the failed answer to its end, then try the previous version
             } else {
                 answering = true;
+                if (answered != null) {
+                    answered.head(response);
+                }
                 client.writeAndFlush(toClient(response));
             }
         }
@@ -223,6 +249,9 @@ final class Exchange {
                     tryNext();
                 }
                 return;
+            }
+            if (answered != null) {
+                answered.body(content.content());
             }
             if (last) {
                 client.writeAndFlush(content).addListener(written -> finish(written.isSuccess()));
@@ -248,7 +277,7 @@ final class Exchange {
         cancelTimeout();
         Channel failed = backend;
         backend = null;
-        failed.attr(Backends.EXCHANGE).set(null);
+        failed.attr(Backends.USER).set(null);
         gateway.backends().release(failed, false);
         if (!answering) {
             gateway.health().failed(current, "connection failed: " + cause);
@@ -270,7 +299,7 @@ final class Exchange {
         }
         Channel late = backend;
         backend = null;
-        late.attr(Backends.EXCHANGE).set(null);
+        late.attr(Backends.USER).set(null);
         gateway.backends().release(late, false);
         gateway.health().failed(current, "no answer within " + gateway.readTimeoutMillis() + " ms");
         if (retryable()) {
@@ -316,6 +345,9 @@ final class Exchange {
         }
         finished = true;
         releaseBackend(backendKeepAlive);
+        if (comparison != null) {
+            comparison.primary(answered.observed());
+        }
         frontend.done(this, written && clientKeepAlive);
     }
 
@@ -336,6 +368,9 @@ final class Exchange {
     }
 
     private void answerError(HttpResponseStatus status, String message) {
+        if (comparison != null) {
+            comparison.primary(Comparison.Observed.failed(message));
+        }
         cancelTimeout();
         releaseBackend(false);
         finished = true;
@@ -353,6 +388,9 @@ final class Exchange {
 
     /** The client went away: give the backend connection up (it may be mid-answer). */
     void clientGone() {
+        if (comparison != null) {
+            comparison.primary(Comparison.Observed.failed("the client went away"));
+        }
         finished = true;
         cancelTimeout();
         releaseBackend(false);

@@ -14,15 +14,22 @@ import io.netty.handler.codec.http.cookie.ServerCookieEncoder;
  * Chooses which version serves a request, following the newest version's upgrade transition
  * (seed 003 §6.1): INSTANT sends everything to it; SESSION sends new sessions to it and keeps a
  * session (a cookie that expires after {@code sessionTimeout} seconds without requests) on the
- * version it started on; GRADUAL sends it {@code percentageTransitionPerRequest} % of requests.
+ * version it started on; GRADUAL sends it {@code percentageTransitionPerRequest} % of requests;
+ * CONCURRENT lets the previous version answer and mirrors the request to it (see {@link Comparison}).
  * Versions before the previous one only serve as fall-back.
  */
 final class Router {
 
     static final String SESSION_COOKIE = "plinth_version";
 
-    /** The versions to try for a request, in order, and the session cookie to set (or null). */
-    record Route(List<Cluster> candidates, String setCookie) {
+    /**
+     * The versions to try for a request, in order; the session cookie to set (or null); and, in
+     * CONCURRENT mode, the new version that gets a mirror of the request (or null).
+     */
+    record Route(List<Cluster> candidates, String setCookie, Cluster mirror) {
+        Route(List<Cluster> candidates, String setCookie) {
+            this(candidates, setCookie, null);
+        }
     }
 
     Route route(HttpRequest request, List<Cluster> newestFirst) {
@@ -39,6 +46,9 @@ final class Router {
                 Cluster pinned = sessionVersion(request, newestFirst);
                 Cluster chosen = pinned != null ? pinned : newest;
                 return new Route(fallbackOrder(chosen, newestFirst), sessionCookie(chosen, transition.sessionTimeout()));
+            case CONCURRENT:
+                // The previous version answers; the new one gets the same request to be judged.
+                return new Route(fallbackOrder(newestFirst.get(1), newestFirst), null, newest);
             case GRADUAL:
                 double share = transition.percentageTransitionPerRequest();
                 boolean toNewest = ThreadLocalRandom.current().nextDouble(100.0) < share;
