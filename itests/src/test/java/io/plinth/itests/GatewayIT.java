@@ -283,6 +283,13 @@ public class GatewayIT {
         assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(payload)), echoed.body());
         assertEquals("127.0.0.1", echoed.headers().firstValue("X-Seen-Forwarded-For").orElse(""));
         assertEquals("v1", echoed.headers().firstValue("X-Backend").orElse(""));
+
+        // curl's way with big uploads: "Expect: 100-continue" first.
+        HttpResponse<String> continued = client.send(HttpRequest.newBuilder(URI.create(proxy + "/upload")).expectContinue(true)
+                .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.ofByteArray(payload)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, continued.statusCode());
+        assertEquals(echoed.body(), continued.body());
     }
 
     // --- helpers ------------------------------------------------------------------------------

@@ -39,6 +39,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             .build();
 
     private static final String BASE = "/configuration/cluster";
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AdminHandler.class);
 
     /** The request and response body shape: {@code {"cluster": {...}}}. */
     record Envelope(Cluster cluster) {
@@ -59,6 +60,9 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             response = text(HttpResponseStatus.BAD_REQUEST, e.getMessage());
         } catch (JsonProcessingException e) {
             response = text(HttpResponseStatus.BAD_REQUEST, "request syntax is invalid: " + e.getOriginalMessage());
+        } catch (RuntimeException e) {
+            LOG.error("The gateway's configuration API failed on {} {}", request.method(), request.uri(), e);
+            response = text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "the gateway failed: " + e.getMessage());
         }
         boolean keepAlive = HttpUtil.isKeepAlive(request);
         HttpUtil.setKeepAlive(response, keepAlive);

@@ -24,12 +24,16 @@ final class Clusters {
 
     private static final Comparator<Cluster> NEWEST_FIRST = Comparator.comparingDouble(Cluster::version).reversed();
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Clusters.class);
+
+    private final java.util.concurrent.ExecutorService persistence =
+            java.util.concurrent.Executors.newSingleThreadExecutor(io.plinth.support.Threads.named("plinth-gateway-save"));
     private final JsonFile<Stored> store = new JsonFile<>(JsonFile.nodeStore("gateway", "clusters.json"), Stored.class);
     private final AtomicReference<List<Cluster>> byAge = new AtomicReference<>(List.of());
     private final AtomicReference<List<Cluster>> serving = new AtomicReference<>(List.of());
 
     Clusters() {
-        store.read().ifPresent(stored -> publish(stored.clusters()));
+        store.read().ifPresent(stored -> publish(List.copyOf(stored.clusters())));
     }
 
     /** Adds a version; answers its new id. */
@@ -38,7 +42,7 @@ final class Clusters {
         String id = UUID.randomUUID().toString();
         List<Cluster> next = new java.util.ArrayList<>(byAge.get());
         next.add(cluster.withUuid(id));
-        save(next);
+        save(List.copyOf(next));
         return id;
     }
 
@@ -77,7 +81,8 @@ final class Clusters {
             return c;
         }).toList();
         if (changed[0]) {
-            save(next);
+            publish(next); // at once, for routing; the disk follows off the event loop
+            persistence.execute(() -> persist(next));
         }
         return changed[0];
     }
@@ -102,8 +107,23 @@ final class Clusters {
         publish(clusters);
     }
 
+    private synchronized void persist(List<Cluster> clusters) {
+        if (clusters != byAge.get()) {
+            return; // a later change was saved already
+        }
+        try {
+            store.write(new Stored(clusters));
+        } catch (RuntimeException e) {
+            LOG.error("Cannot save the gateway's clusters; the rollback holds until a restart", e);
+        }
+    }
+
+    void close() {
+        persistence.shutdown();
+    }
+
     private void publish(List<Cluster> clusters) {
-        byAge.set(List.copyOf(clusters));
+        byAge.set(clusters);
         serving.set(clusters.stream().filter(Cluster::serving).sorted(NEWEST_FIRST).toList());
     }
 }

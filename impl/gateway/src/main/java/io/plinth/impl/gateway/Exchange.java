@@ -10,6 +10,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -20,7 +21,9 @@ import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
@@ -62,6 +65,12 @@ final class Exchange implements BackendUser {
     private boolean answering;
     /** A failed answer is being read to its end and dropped before the next attempt. */
     private boolean discarding;
+    /** An interim (1xx) answer's end is being dropped. */
+    private boolean skippingInterim;
+    /** The current attempt's failure was already counted (a 5xx head) and must not count twice. */
+    private boolean healthRecorded;
+    /** The answer's end can only be told by closing the client connection (HTTP/1.0, no length). */
+    private boolean closeAfterAnswer;
     private boolean finished;
     /** The backend will keep its connection open after this answer. */
     private boolean backendKeepAlive;
@@ -86,6 +95,10 @@ final class Exchange implements BackendUser {
             answerError(HttpResponseStatus.BAD_REQUEST, "the request is not valid HTTP: " + request.decoderResult().cause());
             return;
         }
+        if (request.method() == HttpMethod.CONNECT) {
+            answerError(HttpResponseStatus.METHOD_NOT_ALLOWED, "the gateway is a reverse proxy; CONNECT is not supported");
+            return;
+        }
         if (route.candidates().isEmpty()) {
             answerError(HttpResponseStatus.SERVICE_UNAVAILABLE, "no backend is configured (PUT /configuration/cluster first)");
             return;
@@ -103,6 +116,9 @@ final class Exchange implements BackendUser {
 
     /** Sends the request again to the previous version (for noise) and to the new one (to judge it). */
     private void mirror() {
+        if (route.mirror().servers().isEmpty() || route.candidates().get(0).servers().isEmpty()) {
+            return;
+        }
         comparison = new Comparison(gateway.health(), route.mirror());
         answered = new Comparison.Recorder();
         io.netty.channel.EventLoop loop = client.channel().eventLoop();
@@ -151,18 +167,35 @@ final class Exchange implements BackendUser {
         backend.write(forwardedHead());
         // A request without body ends with its head; the encoder must be told so.
         backend.writeAndFlush(bodiless ? LastHttpContent.EMPTY_LAST_CONTENT : Unpooled.EMPTY_BUFFER);
-        answerTimeout = client.executor().schedule(this::timedOut, gateway.readTimeoutMillis(), TimeUnit.MILLISECONDS);
+        if (bodySent) {
+            armTimeout(); // waiting for the answer starts once the whole request is out
+        }
         frontend.moreBody();
     }
 
     /** Sends one part of the request body; false when the backend cannot take more for now. */
     boolean bodyTo(HttpContent content) {
+        if (content.decoderResult().isFailure()) {
+            content.release();
+            badRequestBody(content.decoderResult().cause());
+            return false;
+        }
         boolean last = content instanceof LastHttpContent;
         backend.writeAndFlush(content);
         if (last) {
             bodySent = true;
+            armTimeout();
         }
         return backend.isWritable();
+    }
+
+    /** The client's body cannot be decoded: the backend must not take a truncated request for whole. */
+    private void badRequestBody(Throwable cause) {
+        Channel partial = backend;
+        backend = null;
+        partial.attr(Backends.USER).set(null);
+        gateway.backends().release(partial, false);
+        answerError(HttpResponseStatus.BAD_REQUEST, "the request body is not valid HTTP: " + cause);
     }
 
     @Override
@@ -177,6 +210,7 @@ final class Exchange implements BackendUser {
     private HttpRequest forwardedHead() {
         HttpHeaders headers = request.headers().copy();
         HOP_BY_HOP.forEach(headers::remove);
+        headers.remove(HttpHeaderNames.EXPECT); // the client's pipeline answered "100 Continue" already
         InetSocketAddress peer = (InetSocketAddress) client.channel().remoteAddress();
         String clientIp = peer.getAddress().getHostAddress();
         String previous = headers.get("X-Forwarded-For");
@@ -221,92 +255,124 @@ final class Exchange implements BackendUser {
             ReferenceCountUtil.release(message);
             return;
         }
-        if (message instanceof HttpResponse response) {
-            cancelTimeout();
-            backendKeepAlive = HttpUtil.isKeepAlive(response);
-            if (response.status().code() >= 500) {
-                gateway.health().failed(current, "answered " + response.status());
-            } else {
-                gateway.health().succeeded(current);
+        if (message.decoderResult().isFailure()) {
+            ReferenceCountUtil.release(message);
+            dropBackend("sent an answer that is not valid HTTP: " + message.decoderResult().cause());
+            return;
+        }
+        armTimeout(); // the timer measures silence: every part of the answer restarts it
+        if (message instanceof HttpResponse response && !head(response)) {
+            if (message instanceof HttpContent content) {
+                body(content); // ends the interim answer or the discarded failure it carries
             }
-            if (response.status().code() >= 500 && retryable()) {
-                discarding = true; // read the failed answer to its end, then try the previous version
-            } else {
-                answering = true;
-                if (answered != null) {
-                    answered.head(response);
-                }
-                client.writeAndFlush(toClient(response));
-            }
+            return;
         }
         if (message instanceof HttpContent content) {
-            boolean last = content instanceof LastHttpContent;
-            if (discarding) {
-                content.release();
-                if (last) {
-                    discarding = false;
-                    releaseBackend(backendKeepAlive);
-                    tryNext();
-                }
-                return;
+            body(content);
+        }
+    }
+
+    /** The answer's head; false when it is not passed on (an interim 1xx, or a failure to retry). */
+    private boolean head(HttpResponse response) {
+        if (response.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
+            skippingInterim = true; // "100 Continue" and the like: the gateway answered that itself
+            return false;
+        }
+        backendKeepAlive = HttpUtil.isKeepAlive(response);
+        boolean failed = response.status().code() >= 500;
+        if (failed) {
+            gateway.health().failed(current, "answered " + response.status());
+            healthRecorded = true;
+        } else {
+            gateway.health().succeeded(current);
+        }
+        if (failed && retryable()) {
+            discarding = true; // read the failed answer to its end, then try the previous version
+            return false;
+        }
+        answering = true;
+        if (answered != null) {
+            answered.head(response);
+        }
+        // A whole response object carries its body too: write its head alone, the body follows as content.
+        HttpResponse head = response instanceof HttpContent
+                ? new DefaultHttpResponse(response.protocolVersion(), response.status(), response.headers().copy())
+                : response;
+        client.writeAndFlush(toClient(head));
+        return true;
+    }
+
+    private void body(HttpContent content) {
+        boolean last = content instanceof LastHttpContent;
+        if (skippingInterim || discarding) {
+            content.release();
+            if (last && skippingInterim) {
+                skippingInterim = false;
+            } else if (last) {
+                discarding = false;
+                releaseBackend(backendKeepAlive);
+                tryNext();
             }
-            if (answered != null) {
-                answered.body(content.content());
-            }
-            if (last) {
-                client.writeAndFlush(content).addListener(written -> finish(written.isSuccess()));
-                return;
-            }
-            client.writeAndFlush(content); // the pipeline's flush consolidation batches these
-            if (!client.channel().isWritable()) {
-                backend.config().setAutoRead(false); // the client reads slowly: stop reading the backend
-            }
+            return;
+        }
+        if (answered != null) {
+            answered.body(content.content());
+        }
+        if (last) {
+            // Done with the backend before writing: its closing the connection now is no failure.
+            cancelTimeout();
+            releaseBackend(backendKeepAlive);
+            client.writeAndFlush(content).addListener(written -> finish(written.isSuccess()));
+            return;
+        }
+        client.writeAndFlush(content); // the pipeline's flush consolidation batches these
+        if (!client.channel().isWritable()) {
+            backend.config().setAutoRead(false); // the client reads slowly: stop reading the backend
         }
     }
 
     void clientWritabilityChanged() {
         if (backend != null && client.channel().isWritable()) {
             backend.config().setAutoRead(true);
+            armTimeout();
         }
     }
 
     private void onBackendFailure(Channel from, Throwable cause) {
-        if (from != backend || finished) {
-            return;
+        if (from == backend && !finished) {
+            dropBackend("the connection failed: " + cause);
         }
+    }
+
+    private void timedOut() {
+        if (!finished && backend != null) {
+            dropBackend("nothing came for " + gateway.readTimeoutMillis() + " ms");
+        }
+    }
+
+    /** Gives up the current backend connection: retries elsewhere when safe, else answers or cuts. */
+    private void dropBackend(String why) {
         cancelTimeout();
         Channel failed = backend;
         backend = null;
         failed.attr(Backends.USER).set(null);
         gateway.backends().release(failed, false);
-        if (!answering) {
-            gateway.health().failed(current, "connection failed: " + cause);
+        boolean wasDiscarding = discarding;
+        discarding = false;
+        skippingInterim = false;
+        if (!answering && !healthRecorded) {
+            gateway.health().failed(current, why);
         }
-        if (!answering && (retryable() || !sent)) {
+        healthRecorded = false;
+        if (!answering && (retryable() || !sent || wasDiscarding && attempt < route.candidates().size())) {
             sent = false;
             tryNext();
         } else if (!answering) {
-            answerError(HttpResponseStatus.BAD_GATEWAY, "the backend failed: " + cause.getMessage());
+            answerError(why.startsWith("nothing came") ? HttpResponseStatus.GATEWAY_TIMEOUT : HttpResponseStatus.BAD_GATEWAY,
+                    "the backend " + why);
         } else {
-            client.close(); // halfway through an answer: the client must see it was cut
             finished = true;
-        }
-    }
-
-    private void timedOut() {
-        if (finished || answering || backend == null) {
-            return;
-        }
-        Channel late = backend;
-        backend = null;
-        late.attr(Backends.USER).set(null);
-        gateway.backends().release(late, false);
-        gateway.health().failed(current, "no answer within " + gateway.readTimeoutMillis() + " ms");
-        if (retryable()) {
-            sent = false;
-            tryNext();
-        } else {
-            answerError(HttpResponseStatus.GATEWAY_TIMEOUT, "the backend did not answer within " + gateway.readTimeoutMillis() + " ms");
+            client.close(); // halfway through an answer: the client must see it was cut
         }
     }
 
@@ -320,15 +386,21 @@ final class Exchange implements BackendUser {
 
     private HttpResponse toClient(HttpResponse response) {
         HOP_BY_HOP.forEach(response.headers()::remove);
-        if (!HttpUtil.isContentLengthSet(response) && !HttpUtil.isTransferEncodingChunked(response)
-                && mayHaveBody(response)) {
-            HttpUtil.setTransferEncodingChunked(response, true); // the backend meant "until close": re-frame it
+        boolean http10 = request.protocolVersion().equals(HttpVersion.HTTP_1_0);
+        if (!HttpUtil.isContentLengthSet(response) && mayHaveBody(response)) {
+            if (http10) {
+                // An HTTP/1.0 client knows no chunks: the body ends when the connection closes.
+                response.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);
+                closeAfterAnswer = true;
+            } else if (!HttpUtil.isTransferEncodingChunked(response)) {
+                HttpUtil.setTransferEncodingChunked(response, true); // the backend meant "until close": re-frame it
+            }
         }
         if (route.setCookie() != null) {
             response.headers().add(HttpHeaderNames.SET_COOKIE, route.setCookie());
         }
         response.setProtocolVersion(request.protocolVersion()); // our framing towards the client, not the backend's
-        HttpUtil.setKeepAlive(response, clientKeepAlive);
+        HttpUtil.setKeepAlive(response, clientKeepAlive && !closeAfterAnswer);
         return response;
     }
 
@@ -348,7 +420,7 @@ final class Exchange implements BackendUser {
         if (comparison != null) {
             comparison.primary(answered.observed());
         }
-        frontend.done(this, written && clientKeepAlive);
+        frontend.done(this, written && clientKeepAlive && !closeAfterAnswer);
     }
 
     private void releaseBackend(boolean reusable) {
@@ -358,6 +430,12 @@ final class Exchange implements BackendUser {
             done.config().setAutoRead(true);
             gateway.backends().release(done, reusable && bodySent);
         }
+    }
+
+    /** (Re)starts the timer that gives up on a backend that has been silent for the read timeout. */
+    private void armTimeout() {
+        cancelTimeout();
+        answerTimeout = client.executor().schedule(this::timedOut, gateway.readTimeoutMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void cancelTimeout() {

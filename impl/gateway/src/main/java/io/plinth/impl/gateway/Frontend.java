@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 
 /**
@@ -124,6 +125,16 @@ final class Frontend extends ChannelInboundHandlerAdapter {
         }
         inbound.forEach(ReferenceCountUtil::release);
         inbound.clear();
+    }
+
+    /** An idle client is let go; one waiting for an answer is the exchange's to time out. */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext context, Object event) {
+        if (event instanceof IdleStateEvent && exchange == null) {
+            context.close();
+        } else {
+            context.fireUserEventTriggered(event);
+        }
     }
 
     @Override

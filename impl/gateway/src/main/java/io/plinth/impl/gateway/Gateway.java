@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -20,6 +21,8 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
@@ -67,6 +70,8 @@ public final class Gateway {
 
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
     private static final int ADMIN_MAX_BODY = 64 * 1024;
+    /** A client connection with no traffic either way for this long is closed (between requests only). */
+    private static final int IDLE_CLIENT_SECONDS = 60;
 
     private final Router router = new Router();
     private final Map<String, AtomicInteger> roundRobin = new ConcurrentHashMap<>();
@@ -104,7 +109,10 @@ public final class Gateway {
                 @Override
                 protected void initChannel(SocketChannel channel) {
                     channel.config().setAutoRead(false);
-                    channel.pipeline().addLast(new FlushConsolidationHandler(64, true), new HttpServerCodec(), new Frontend(Gateway.this));
+                    channel.pipeline().addLast(new FlushConsolidationHandler(64, true), new HttpServerCodec(),
+                            new HttpServerExpectContinueHandler(),
+                            new IdleStateHandler(0, 0, IDLE_CLIENT_SECONDS, TimeUnit.SECONDS),
+                            new Frontend(Gateway.this));
                 }
             });
             admin = bind(config.adminHost(), adminPort, new ChannelInitializer<SocketChannel>() {
@@ -132,8 +140,11 @@ public final class Gateway {
         if (backends != null) {
             backends.close();
         }
-        workers.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
-        boss.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        if (clusters != null) {
+            clusters.close();
+        }
+        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
     private Channel bind(String host, int port, ChannelInitializer<SocketChannel> initializer) throws InterruptedException {
