@@ -272,6 +272,33 @@ public class GatewayIT {
     }
 
     @Test
+    public void upgradesThroughThePlatformsRestApi() throws Exception {
+        Backend v1 = backend("v1", Backend.Behaviour.NORMAL);
+        Backend v2 = backend("v2", Backend.Behaviour.NORMAL);
+        Http rest = node.http();
+        Http.Answer first = rest.post("/routes/default/versions", "{\"version\":1,\"servers\":[\"127.0.0.1:" + v1.port() + "\"]}");
+        assertEquals(first.body(), 201, first.status());
+        Http.Answer second = rest.post("/routes/default/versions", "{\"version\":2,\"servers\":[\"127.0.0.1:" + v2.port()
+                + "\"],\"mode\":\"gradual\",\"percentage\":50}");
+        assertEquals(second.body(), 201, second.status());
+        String v2Id = second.json().get("id").asText();
+        assertEquals(2, rest.get("/routes/default").json().get("versions").size());
+
+        Http.Answer rolledBack = rest.post("/routes/default/versions/" + v2Id + "/rollback", "{\"reason\":\"test\"}");
+        assertEquals(rolledBack.body(), "test", rolledBack.json().get("rollbackReason").asText());
+        for (int i = 0; i < 10; i++) {
+            assertEquals("a rolled back version gets nothing", "v1", get(null).body());
+        }
+        Http.Answer last = rest.post("/routes/default/versions/" + first.json().get("id").asText() + "/rollback", "");
+        assertEquals("the last version serving stays", 409, last.status());
+
+        Http.Answer promoted = rest.post("/routes/default/versions/" + first.json().get("id").asText() + "/promote", "");
+        assertEquals(1, promoted.json().get("versions").size());
+        assertEquals(400, rest.post("/routes/default/versions", "{\"version\":3,\"servers\":[\"nowhere\"]}").status());
+        assertEquals(404, rest.get("/routes/elsewhere").status());
+    }
+
+    @Test
     public void bodiesStreamThroughAndForwardingIsTold() throws Exception {
         Backend v1 = backend("v1", Backend.Behaviour.NORMAL);
         addCluster(v1, 1.0, "{\"mode\": \"INSTANT\"}");

@@ -87,6 +87,11 @@ final class Clusters {
         return changed[0];
     }
 
+    /** Lets a rolled-back version serve again. */
+    synchronized void reinstate(String id) {
+        save(byAge.get().stream().map(c -> c.uuid().equals(id) ? c.withRolledBack(null) : c).toList());
+    }
+
     /** The versions still serving, newest first: what routing reads on every request. */
     List<Cluster> serving() {
         return serving.get();

@@ -25,7 +25,10 @@ import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.plinth.api.gateway.GatewayService;
 
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -78,6 +81,8 @@ public final class Gateway {
     private final Map<Cluster.Server, InetSocketAddress> addresses = new ConcurrentHashMap<>();
     private Clusters clusters;
     private Health health;
+    /** The platform's form of the configuration, registered once the gateway listens. */
+    private ServiceRegistration<GatewayService> routes;
     private Backends backends;
     private EventLoopGroup boss;
     private EventLoopGroup workers;
@@ -86,7 +91,7 @@ public final class Gateway {
     private int readTimeoutMillis;
 
     @Activate
-    void activate(Config config) throws InterruptedException, IOException {
+    void activate(Config config, BundleContext context) throws InterruptedException, IOException {
         clusters = new Clusters();
         health = new Health(clusters);
         int proxyPort = config.port();
@@ -125,12 +130,16 @@ public final class Gateway {
             deactivate();
             throw e;
         }
+        routes = context.registerService(GatewayService.class, new Routes(clusters), null);
         LOG.info("Gateway listening on {}:{}, its /configuration/cluster API on {}:{}", config.host(), proxyPort,
                 config.adminHost(), adminPort);
     }
 
     @Deactivate
     void deactivate() {
+        if (routes != null) {
+            routes.unregister();
+        }
         if (proxy != null) {
             proxy.close().syncUninterruptibly();
         }

@@ -3,6 +3,7 @@ package io.plinth.impl.rest;
 import java.time.Duration;
 
 import io.plinth.api.component.ComponentController;
+import io.plinth.api.gateway.GatewayService;
 import io.plinth.api.hub.Hub;
 import io.plinth.support.ServiceProxy;
 
@@ -22,17 +23,20 @@ public final class Platform {
 
     private ServiceProxy<Hub> hub;
     private ServiceProxy<ComponentController> controller;
+    private ServiceProxy<GatewayService> gateway;
 
     @Activate
     void activate(BundleContext context) {
         hub = new ServiceProxy<>(context, Hub.class, PATIENCE);
         controller = new ServiceProxy<>(context, ComponentController.class, PATIENCE);
+        gateway = new ServiceProxy<>(context, GatewayService.class, PATIENCE);
     }
 
     @Deactivate
     void deactivate() {
         hub.close();
         controller.close();
+        gateway.close();
     }
 
     Hub hub() {
@@ -41,5 +45,9 @@ public final class Platform {
 
     ComponentController controller() {
         return controller.get();
+    }
+
+    GatewayService gateway() {
+        return gateway.get();
     }
 }

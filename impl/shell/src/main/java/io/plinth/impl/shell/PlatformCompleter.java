@@ -9,6 +9,9 @@ import java.util.stream.Collectors;
 import io.plinth.api.component.ComponentController;
 import io.plinth.api.component.ComponentType;
 import io.plinth.api.component.Instance;
+import io.plinth.api.gateway.BackendVersion;
+import io.plinth.api.gateway.GatewayService;
+import io.plinth.api.gateway.Route;
 import io.plinth.api.hub.Hub;
 import io.plinth.support.ServiceProxy;
 
@@ -50,6 +53,16 @@ abstract class PlatformCompleter implements Completer {
 
     protected Collection<String> groupNames() {
         return ask(Hub.class, Hub::groups);
+    }
+
+    protected Collection<String> routeNames() {
+        return ask(GatewayService.class, gateway ->
+                gateway.routes().stream().map(Route::name).collect(Collectors.toList()));
+    }
+
+    protected Collection<String> versionIds() {
+        return ask(GatewayService.class, gateway ->
+                gateway.route(Route.DEFAULT).versions().stream().map(BackendVersion::id).collect(Collectors.toList()));
     }
 
     private <S> Collection<String> ask(Class<S> serviceType, Function<S, Collection<String>> question) {

@@ -1,0 +1,28 @@
+package io.plinth.api.gateway;
+
+import java.util.List;
+
+/**
+ * One version of the backend behind a route.
+ *
+ * @param id              the gateway's id for it
+ * @param version         its version number; the highest is the newest
+ * @param servers         its servers, {@code host:port}
+ * @param mode            how traffic moves to it from the version before
+ * @param sessionTimeout  SESSION: seconds without a request that end a session
+ * @param percentage      GRADUAL: the share of requests it gets, in percent
+ * @param rolledBack      when it was rolled back (ISO-8601), or null while it serves
+ * @param rollbackReason  why it was rolled back, or null
+ */
+public record BackendVersion(String id, double version, List<String> servers, UpgradeMode mode, Integer sessionTimeout,
+                             Double percentage, String rolledBack, String rollbackReason) {
+
+    public BackendVersion {
+        servers = servers == null ? List.of() : List.copyOf(servers);
+        mode = mode == null ? UpgradeMode.INSTANT : mode;
+    }
+
+    public boolean serving() {
+        return rolledBack == null;
+    }
+}

@@ -1,0 +1,90 @@
+package io.plinth.impl.shell;
+
+import java.util.List;
+import java.util.Locale;
+
+import io.plinth.api.gateway.BackendVersion;
+import io.plinth.api.gateway.GatewayService;
+import io.plinth.api.gateway.UpgradeMode;
+
+import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Completion;
+import org.apache.karaf.shell.api.action.Option;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+
+@Service
+@Command(scope = "plinth", name = "upgrade-start",
+        description = "Adds a version to a route's backend and prints its id; traffic moves to it as its mode says")
+public class UpgradeStartCommand extends UpgradeCommand {
+
+    @Argument(index = 0, name = "version", required = true, description = "Its version number, e.g. 1.1; the highest is the newest")
+    double version;
+
+    @Argument(index = 1, name = "servers", required = true, multiValued = true, description = "Its servers, host:port")
+    List<String> servers;
+
+    @Option(name = "-m", aliases = "--mode",
+            description = "How traffic moves to it: instant (all at once; the default), session (new sessions, needs -t),"
+                    + " gradual (a share of the requests, needs -p) or concurrent (mirrored and compared; the previous version answers)")
+    @Completion(UpgradeModeCompleter.class)
+    String mode = "instant";
+
+    @Option(name = "-t", aliases = "--session-timeout", description = "session: how many seconds without a request end a session")
+    Integer sessionTimeout;
+
+    @Option(name = "-p", aliases = "--percentage", description = "gradual: the share of the requests it gets, 0 to 100 percent")
+    Double percentage;
+
+    @Override
+    protected void run(GatewayService gateway) {
+        UpgradeMode upgradeMode = parseMode();
+        checkSettings(upgradeMode);
+        servers.forEach(UpgradeStartCommand::checkServer);
+        BackendVersion added = gateway.addVersion(route,
+                new BackendVersion(null, version, servers, upgradeMode, sessionTimeout, percentage, null, null));
+        System.out.println(added.id());
+        System.out.println("Added to route " + route + ": " + BackendVersions.summary(added));
+    }
+
+    private UpgradeMode parseMode() {
+        try {
+            return UpgradeMode.valueOf(mode.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("unknown mode '" + mode + "': use instant, session, gradual or concurrent");
+        }
+    }
+
+    /** Each setting goes with one mode: a stray -t or -p most likely means a forgotten -m. */
+    private void checkSettings(UpgradeMode upgradeMode) {
+        if (upgradeMode == UpgradeMode.SESSION && (sessionTimeout == null || sessionTimeout <= 0)) {
+            throw new IllegalArgumentException("mode session needs -t SECONDS, at least 1");
+        }
+        if (upgradeMode != UpgradeMode.SESSION && sessionTimeout != null) {
+            throw new IllegalArgumentException("-t is for mode session only; add -m session");
+        }
+        if (upgradeMode == UpgradeMode.GRADUAL && (percentage == null || !(percentage >= 0 && percentage <= 100))) {
+            throw new IllegalArgumentException("mode gradual needs -p PERCENTAGE, from 0 to 100");
+        }
+        if (upgradeMode != UpgradeMode.GRADUAL && percentage != null) {
+            throw new IllegalArgumentException("-p is for mode gradual only; add -m gradual");
+        }
+    }
+
+    private static void checkServer(String server) {
+        int colon = server.lastIndexOf(':');
+        if (colon <= 0 || !isPort(server.substring(colon + 1))) {
+            throw new IllegalArgumentException("a server reads host:port with a port from 1 to 65535,"
+                    + " e.g. 127.0.0.1:1034, not '" + server + "'");
+        }
+    }
+
+    private static boolean isPort(String text) {
+        try {
+            int port = Integer.parseInt(text);
+            return port >= 1 && port <= 65535;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+}
