@@ -97,6 +97,28 @@ public class ShellIT extends PlinthTestSupport {
         assertEquals(0, count(run("plinth:instance-list").out(), "available"));
     }
 
+    @Test
+    public void gatewayUpgradesFromTheShell() throws Exception {
+        Printed first = run("plinth:upgrade-start 1 127.0.0.1:1034");
+        assertEquals(first.err(), "", first.err());
+        String firstId = first.out().trim().split("\\s+")[0];
+        Printed second = run("plinth:upgrade-start -m gradual -p 20 2 127.0.0.1:1035");
+        String secondId = second.out().trim().split("\\s+")[0];
+        assertTrue(second.out(), second.out().contains("GRADUAL 20 %"));
+        assertTrue(run("plinth:route-show").out().contains(secondId));
+
+        assertEquals("", run("plinth:upgrade-rollback --reason tried " + secondId).err());
+        assertTrue(run("plinth:route-show").out().contains("rolled back"));
+        assertTrue(run("plinth:upgrade-rollback " + firstId).err().contains("last one serving"));
+        assertTrue(run("plinth:upgrade-start -m session 3 127.0.0.1:1036").err().contains("-t"));
+        assertTrue(run("plinth:upgrade-start 3 nowhere").err().contains("host:port"));
+
+        assertEquals("", run("plinth:upgrade-promote " + firstId).err());
+        assertTrue(!run("plinth:route-show").out().contains(secondId));
+        assertEquals("", run("plinth:upgrade-remove " + firstId).err());
+        assertTrue(run("plinth:route-list").out().contains("default"));
+    }
+
     /** Joining and leaving groups, claiming and releasing names, and monitors, on the shell instances. */
     private void groupsNamesAndMonitors() throws Exception {
         List<String> ids = hub.members("shell").stream().map(Member::instanceId).toList();
