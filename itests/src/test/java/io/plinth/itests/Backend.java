@@ -26,6 +26,8 @@ final class Backend implements AutoCloseable {
         FAILING,
         /** Answers after 3 seconds. */
         SLOW,
+        /** Answers after 300 ms: slow, but well within any timeout. */
+        LAGGING,
         /** 200 with a body that differs every time (a fresh UUID), like a page with a timestamp. */
         NOISY
     }
@@ -78,6 +80,10 @@ final class Backend implements AutoCloseable {
                 case FAILING:
                     status = 500;
                     body = ("failing " + name).getBytes(StandardCharsets.UTF_8);
+                    break;
+                case LAGGING:
+                    sleep(300);
+                    body = name.getBytes(StandardCharsets.UTF_8);
                     break;
                 case NOISY:
                     body = java.util.UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8);

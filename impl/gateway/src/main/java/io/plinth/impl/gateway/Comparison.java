@@ -24,19 +24,22 @@ import io.netty.handler.codec.http.HttpResponse;
 final class Comparison {
 
     /** What one answer looked like; {@code failure} is set when there was no proper answer. */
-    record Observed(int status, String contentType, byte[] digest, String failure) {
+    record Observed(int status, String contentType, byte[] digest, long nanos, String failure) {
         static Observed failed(String why) {
-            return new Observed(0, null, null, why);
+            return new Observed(0, null, null, 0, why);
         }
     }
 
     /** Collects status, content type and a running digest of a body that streams past. */
     static final class Recorder {
         private final MessageDigest digest = sha256();
+        private final long started = System.nanoTime();
+        private long answeredAfter;
         private int status;
         private String contentType;
 
         void head(HttpResponse response) {
+            answeredAfter = System.nanoTime() - started;
             status = response.status().code();
             contentType = response.headers().get(HttpHeaderNames.CONTENT_TYPE);
         }
@@ -48,7 +51,7 @@ final class Comparison {
         }
 
         Observed observed() {
-            return new Observed(status, contentType, digest.digest(), null);
+            return new Observed(status, contentType, digest.digest(), answeredAfter, null);
         }
     }
 
@@ -104,7 +107,7 @@ final class Comparison {
             differences.add("a different body");
         }
         if (differences.isEmpty()) {
-            health.succeeded(candidate);
+            health.succeeded(candidate, candidateAnswer.nanos());
         } else {
             health.failed(candidate, "answered differently from the previous version: " + String.join(", ", differences));
         }

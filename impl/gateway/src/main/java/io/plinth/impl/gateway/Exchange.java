@@ -71,10 +71,14 @@ final class Exchange implements BackendUser {
     private boolean healthRecorded;
     /** The answer's end can only be told by closing the client connection (HTTP/1.0, no length). */
     private boolean closeAfterAnswer;
+    /** When the current attempt's request was completely sent. */
+    private long requestSentAt;
     private boolean finished;
     /** The backend will keep its connection open after this answer. */
     private boolean backendKeepAlive;
     private ScheduledFuture<?> answerTimeout;
+    /** Counts the current attempt as a failure when its answer is late by the previous version's measure. */
+    private ScheduledFuture<?> lateCheck;
     /** CONCURRENT mode: judges the new version against what this exchange answered; else null. */
     private Comparison comparison;
     private Comparison.Recorder answered;
@@ -140,6 +144,7 @@ final class Exchange implements BackendUser {
         }
         Cluster cluster = route.candidates().get(attempt++);
         current = cluster;
+        healthRecorded = false;
         if (cluster.servers().isEmpty()) {
             tryNext();
             return;
@@ -168,7 +173,7 @@ final class Exchange implements BackendUser {
         // A request without body ends with its head; the encoder must be told so.
         backend.writeAndFlush(bodiless ? LastHttpContent.EMPTY_LAST_CONTENT : Unpooled.EMPTY_BUFFER);
         if (bodySent) {
-            armTimeout(); // waiting for the answer starts once the whole request is out
+            requestSent(); // waiting for the answer starts once the whole request is out
         }
         frontend.moreBody();
     }
@@ -184,7 +189,7 @@ final class Exchange implements BackendUser {
         backend.writeAndFlush(content);
         if (last) {
             bodySent = true;
-            armTimeout();
+            requestSent();
         }
         return backend.isWritable();
     }
@@ -284,7 +289,7 @@ final class Exchange implements BackendUser {
             gateway.health().failed(current, "answered " + response.status());
             healthRecorded = true;
         } else {
-            gateway.health().succeeded(current);
+            gateway.health().succeeded(current, System.nanoTime() - requestSentAt);
         }
         if (failed && retryable()) {
             discarding = true; // read the failed answer to its end, then try the previous version
@@ -432,6 +437,25 @@ final class Exchange implements BackendUser {
         }
     }
 
+    /** The whole request went out: from now on the backend's silence is timed, and its answer. */
+    private void requestSent() {
+        requestSentAt = System.nanoTime();
+        armTimeout();
+        long lateAfter = gateway.health().lateAfterNanos(current);
+        if (lateAfter > 0) {
+            Channel waitingOn = backend;
+            lateCheck = client.executor().schedule(() -> late(waitingOn, lateAfter), lateAfter, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** Still no answer long after the previous version would have answered: that counts against it. */
+    private void late(Channel waitingOn, long lateAfter) {
+        if (backend == waitingOn && !answering && !healthRecorded && !finished) {
+            healthRecorded = true;
+            gateway.health().failed(current, String.format("no answer after %.1f ms", lateAfter / 1e6));
+        }
+    }
+
     /** (Re)starts the timer that gives up on a backend that has been silent for the read timeout. */
     private void armTimeout() {
         cancelTimeout();
@@ -442,6 +466,10 @@ final class Exchange implements BackendUser {
         if (answerTimeout != null) {
             answerTimeout.cancel(false);
             answerTimeout = null;
+        }
+        if (lateCheck != null) {
+            lateCheck.cancel(false);
+            lateCheck = null;
         }
     }
 
