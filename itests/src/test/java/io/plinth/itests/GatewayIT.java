@@ -307,6 +307,24 @@ public class GatewayIT {
         Http.Answer last = rest.post("/routes/default/versions/" + first.json().get("id").asText() + "/rollback", "");
         assertEquals("the last version serving stays", 409, last.status());
 
+        // Routes by path prefix and by host, each with versions of its own.
+        Backend api = backend("api", Backend.Behaviour.NORMAL);
+        Backend site = backend("site", Backend.Behaviour.NORMAL);
+        assertEquals(201, rest.put("/routes/api", "{\"pathPrefix\":\"/api\"}").status());
+        assertEquals(201, rest.put("/routes/site", "{\"host\":\"Site.Example\"}").status());
+        assertEquals(409, rest.put("/routes/api2", "{\"pathPrefix\":\"/api\"}").status());
+        assertEquals(400, rest.put("/routes/bad", "{\"pathPrefix\":\"api\"}").status());
+        assertEquals(201, rest.post("/routes/api/versions", "{\"version\":1,\"servers\":[\"127.0.0.1:" + api.port() + "\"]}").status());
+        assertEquals(201, rest.post("/routes/site/versions", "{\"version\":1,\"servers\":[\"127.0.0.1:" + site.port() + "\"]}").status());
+        assertEquals("api", send("GET", proxy + "/api/users", null).body());
+        assertEquals("v1", send("GET", proxy + "/apix", null).body());
+        assertEquals("site", rawGet("site.example:80", "/"));
+        assertEquals("api", rawGet("site.example", "/api/x")); // the longer prefix wins
+        assertEquals(409, rest.delete("/routes/default").status());
+        assertEquals(204, rest.delete("/routes/api").status());
+        assertEquals(204, rest.delete("/routes/site").status());
+        assertEquals("v1", send("GET", proxy + "/api/users", null).body());
+
         Http.Answer promoted = rest.post("/routes/default/versions/" + first.json().get("id").asText() + "/promote", "");
         assertEquals(1, promoted.json().get("versions").size());
         assertEquals(400, rest.post("/routes/default/versions", "{\"version\":3,\"servers\":[\"nowhere\"]}").status());
@@ -355,6 +373,16 @@ public class GatewayIT {
             request.header("Cookie", cookie);
         }
         return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A GET with a Host header of our choosing (the JDK client will not set one); answers the body. */
+    private String rawGet(String host, String path) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", node.gatewayPort())) {
+            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
+            return answer.substring(answer.indexOf("\r\n\r\n") + 4);
+        }
     }
 
     private HttpResponse<String> send(String method, String url, String body) throws Exception {

@@ -113,6 +113,12 @@ public class ShellIT extends PlinthTestSupport {
         assertTrue(run("plinth:upgrade-start -m session 3 127.0.0.1:1036").err().contains("-t"));
         assertTrue(run("plinth:upgrade-start 3 nowhere").err().contains("host:port"));
 
+        assertTrue(run("plinth:route-add -p /api api").out().contains("under /api"));
+        assertTrue(run("plinth:route-list").out().contains("/api"));
+        assertEquals("", run("plinth:upgrade-start -r api 1 127.0.0.1:1037").err());
+        assertEquals("", run("plinth:route-remove api").err());
+        assertTrue(run("plinth:route-remove default").err().contains("cannot be removed"));
+
         assertEquals("", run("plinth:upgrade-promote " + firstId).err());
         assertTrue(!run("plinth:route-show").out().contains(secondId));
         assertEquals("", run("plinth:upgrade-remove " + firstId).err());

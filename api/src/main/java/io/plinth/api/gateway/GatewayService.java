@@ -16,6 +16,12 @@ public interface GatewayService {
 
     Route route(String name);
 
+    /** Adds a route (its versions are added afterwards); CONFLICT when the name or host and prefix are taken. */
+    Route addRoute(Route route);
+
+    /** Removes a route and its versions; the default route cannot be removed. */
+    void removeRoute(String name);
+
     /** Adds a version to a route's backend; traffic moves to it as its mode says. */
     BackendVersion addVersion(String route, BackendVersion version);
 

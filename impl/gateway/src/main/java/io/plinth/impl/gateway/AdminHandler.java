@@ -84,7 +84,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             return text(HttpResponseStatus.ACCEPTED, clusters.add(body.cluster()));
         }
         if (id.isEmpty() && method == HttpMethod.GET) {
-            List<Envelope> all = clusters.all().stream().map(Envelope::new).toList();
+            List<Envelope> all = clusters.all().stream().map(Envelope::new).toList(); // other routes' carry "route"
             return json(HttpResponseStatus.OK, all);
         }
         if (!id.isEmpty() && method == HttpMethod.GET) {

@@ -14,10 +14,12 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param uuid              the id the gateway gave it
  * @param rolledBack        set by the gateway when it took all traffic away from this version
  *                          (beyond the seed's API: absent until it happens)
+ * @param route             the route whose backend this is a version of (beyond the seed's API:
+ *                          absent for the default route, the only one the seed knows)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Cluster(List<Server> servers, Double version, UpgradeTransition upgradeTransition, String uuid,
-                      RolledBack rolledBack) {
+                      RolledBack rolledBack, String route) {
 
     public Cluster {
         servers = servers == null ? List.of() : List.copyOf(servers);
@@ -26,11 +28,16 @@ public record Cluster(List<Server> servers, Double version, UpgradeTransition up
     }
 
     public Cluster withUuid(String id) {
-        return new Cluster(servers, version, upgradeTransition, id, rolledBack);
+        return new Cluster(servers, version, upgradeTransition, id, rolledBack, route);
     }
 
     public Cluster withRolledBack(RolledBack why) {
-        return new Cluster(servers, version, upgradeTransition, uuid, why);
+        return new Cluster(servers, version, upgradeTransition, uuid, why, route);
+    }
+
+    /** The route's name; the default route when none is named. */
+    String routeName() {
+        return route == null ? io.plinth.api.gateway.Route.DEFAULT : route;
     }
 
     /** Whether the gateway still sends this version traffic. */

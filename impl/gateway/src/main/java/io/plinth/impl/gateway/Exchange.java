@@ -25,6 +25,7 @@ import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -91,7 +92,9 @@ final class Exchange implements BackendUser {
         this.clientKeepAlive = HttpUtil.isKeepAlive(request);
         this.bodiless = !HttpUtil.isTransferEncodingChunked(request) && HttpUtil.getContentLength(request, 0L) == 0L;
         this.bodySent = bodiless;
-        this.route = gateway.router().route(request, gateway.clusters().serving());
+        Clusters clusters = gateway.clusters();
+        String path = new QueryStringDecoder(request.uri()).rawPath();
+        this.route = gateway.router().route(request, clusters.serving(clusters.match(request.headers().get(HttpHeaderNames.HOST), path)));
     }
 
     void start() {

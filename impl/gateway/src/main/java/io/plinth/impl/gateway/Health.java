@@ -67,7 +67,7 @@ final class Health {
 
     /** The usual time to answer of the version before {@code cluster}, if {@code cluster} is the newest. */
     private double previousUsualNanos(Cluster cluster) {
-        List<Cluster> serving = clusters.serving();
+        List<Cluster> serving = clusters.serving(cluster.routeName());
         if (serving.size() < 2 || !serving.get(0).uuid().equals(cluster.uuid())) {
             return -1; // only the newest version is judged against the one before it
         }

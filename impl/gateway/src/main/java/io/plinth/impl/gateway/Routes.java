@@ -10,8 +10,8 @@ import io.plinth.api.gateway.Route;
 import io.plinth.api.gateway.UpgradeMode;
 
 /**
- * The platform's form of the gateway's configuration (REST, shell): the seed's clusters are the
- * versions of the one route there is so far, {@value Route#DEFAULT}.
+ * The platform's form of the gateway's configuration (REST, shell). The 003 seed's clusters are
+ * the versions of the route {@value Route#DEFAULT}; other routes take requests by host and path.
  */
 final class Routes implements GatewayService {
 
@@ -23,18 +23,40 @@ final class Routes implements GatewayService {
 
     @Override
     public List<Route> routes() {
-        return List.of(route(Route.DEFAULT));
+        return clusters.rules().stream().map(this::view).toList();
     }
 
     @Override
     public Route route(String name) {
-        requireRoute(name);
-        return new Route(Route.DEFAULT, clusters.all().stream().map(Routes::version).toList());
+        return view(rule(name));
+    }
+
+    @Override
+    public Route addRoute(Route route) {
+        if (route == null) {
+            throw PlinthException.invalid("a route is needed");
+        }
+        try {
+            clusters.addRoute(new Clusters.Rule(route.name(), route.host(), route.pathPrefix()));
+        } catch (IllegalStateException e) {
+            throw PlinthException.conflict(e.getMessage());
+        }
+        return route(route.name());
+    }
+
+    @Override
+    public void removeRoute(String name) {
+        if (Route.DEFAULT.equals(name)) {
+            throw PlinthException.conflict("the route " + Route.DEFAULT + " cannot be removed");
+        }
+        if (!clusters.removeRoute(name)) {
+            throw PlinthException.notFound("no route " + name);
+        }
     }
 
     @Override
     public BackendVersion addVersion(String route, BackendVersion version) {
-        requireRoute(route);
+        rule(route);
         if (version == null) {
             throw PlinthException.invalid("a version is needed");
         }
@@ -43,7 +65,8 @@ final class Routes implements GatewayService {
         }
         List<Cluster.Server> servers = version.servers().stream().map(Routes::server).toList();
         Cluster cluster = new Cluster(servers, version.version(), new Cluster.UpgradeTransition(
-                Cluster.Mode.valueOf(version.mode().name()), version.sessionTimeout(), version.percentage()), null, null);
+                Cluster.Mode.valueOf(version.mode().name()), version.sessionTimeout(), version.percentage()), null, null,
+                Route.DEFAULT.equals(route) ? null : route);
         try {
             return version(clusters.get(clusters.add(cluster)).orElseThrow());
         } catch (IllegalArgumentException e) {
@@ -53,17 +76,15 @@ final class Routes implements GatewayService {
 
     @Override
     public void removeVersion(String route, String versionId) {
-        requireRoute(route);
-        if (!clusters.remove(versionId)) {
-            throw PlinthException.notFound("no version " + versionId + " on route " + route);
-        }
+        version(route, versionId);
+        clusters.remove(versionId);
     }
 
     @Override
     public Route promote(String route, String versionId) {
-        requireVersion(route, versionId);
+        version(route, versionId);
         for (Cluster other : clusters.all()) {
-            if (!other.uuid().equals(versionId)) {
+            if (other.routeName().equals(route) && !other.uuid().equals(versionId)) {
                 clusters.remove(other.uuid());
             }
         }
@@ -73,26 +94,28 @@ final class Routes implements GatewayService {
 
     @Override
     public BackendVersion rollback(String route, String versionId, String reason) {
-        requireVersion(route, versionId);
+        Cluster target = version(route, versionId);
         String why = reason == null || reason.isBlank() ? "rolled back by an admin" : reason;
-        if (!clusters.rollBack(versionId, why) && clusters.get(versionId).orElseThrow().serving()) {
+        if (!clusters.rollBack(versionId, why) && target.serving()) {
             throw new PlinthException(Reason.CONFLICT, "version " + versionId + " is the last one serving route " + route
                     + "; add or promote another first");
         }
         return version(clusters.get(versionId).orElseThrow());
     }
 
-    private void requireVersion(String route, String versionId) {
-        requireRoute(route);
-        if (clusters.get(versionId).isEmpty()) {
-            throw PlinthException.notFound("no version " + versionId + " on route " + route);
-        }
+    private Clusters.Rule rule(String name) {
+        return clusters.rule(name).orElseThrow(() -> PlinthException.notFound("no route " + name));
     }
 
-    private static void requireRoute(String name) {
-        if (!Route.DEFAULT.equals(name)) {
-            throw PlinthException.notFound("no route " + name + "; this gateway has the route " + Route.DEFAULT + " only");
-        }
+    private Cluster version(String route, String versionId) {
+        rule(route);
+        return clusters.get(versionId).filter(c -> c.routeName().equals(route))
+                .orElseThrow(() -> PlinthException.notFound("no version " + versionId + " on route " + route));
+    }
+
+    private Route view(Clusters.Rule rule) {
+        return new Route(rule.name(), rule.host(), rule.pathPrefix(),
+                clusters.all().stream().filter(c -> c.routeName().equals(rule.name())).map(Routes::version).toList());
     }
 
     private static Cluster.Server server(String hostAndPort) {

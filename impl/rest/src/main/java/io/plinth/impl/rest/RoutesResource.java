@@ -5,6 +5,7 @@ import java.util.List;
 import javax.ws.rs.DELETE;
 import javax.ws.rs.GET;
 import javax.ws.rs.POST;
+import javax.ws.rs.PUT;
 import javax.ws.rs.Path;
 import javax.ws.rs.PathParam;
 import javax.ws.rs.Produces;
@@ -20,7 +21,7 @@ import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsApplicationSelect;
 import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsExtensionSelect;
 import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsResource;
 
-/** {@code /routes}: the gateway's routes, the versions of their backends, and upgrades. */
+/** {@code /routes}: the gateway's routes (by host and path prefix), the versions of their backends, and upgrades. */
 @Component(service = RoutesResource.class)
 @JaxrsResource
 @JaxrsApplicationSelect(PlinthApplication.SELECT)
@@ -31,6 +32,10 @@ public final class RoutesResource extends Resource {
 
     /** Body of a rollback; the reason is optional. */
     public record Rollback(String reason) {
+    }
+
+    /** Body of {@code PUT /routes/{route}}: which requests the route takes. */
+    public record Rule(String host, String pathPrefix) {
     }
 
     @Reference
@@ -47,6 +52,21 @@ public final class RoutesResource extends Resource {
         return platform.gateway().route(route);
     }
 
+    @PUT
+    @Path("{route}")
+    public Response add(@PathParam("route") String route, Rule rule) {
+        Rule given = required(rule);
+        Route added = platform.gateway().addRoute(new Route(route, given.host(), given.pathPrefix(), null));
+        return Response.status(Response.Status.CREATED).entity(added).build();
+    }
+
+    @DELETE
+    @Path("{route}")
+    public Response remove(@PathParam("route") String route) {
+        platform.gateway().removeRoute(route);
+        return Response.noContent().build();
+    }
+
     /** Starts an upgrade: a new version, with its mode; id and rollback fields are the gateway's. */
     @POST
     @Path("{route}/versions")
@@ -57,7 +77,7 @@ public final class RoutesResource extends Resource {
 
     @DELETE
     @Path("{route}/versions/{id}")
-    public Response remove(@PathParam("route") String route, @PathParam("id") String id) {
+    public Response removeVersion(@PathParam("route") String route, @PathParam("id") String id) {
         platform.gateway().removeVersion(route, id);
         return Response.noContent().build();
     }

@@ -62,7 +62,8 @@ abstract class PlatformCompleter implements Completer {
 
     protected Collection<String> versionIds() {
         return ask(GatewayService.class, gateway ->
-                gateway.route(Route.DEFAULT).versions().stream().map(BackendVersion::id).collect(Collectors.toList()));
+                gateway.routes().stream().flatMap(route -> route.versions().stream()).map(BackendVersion::id)
+                        .collect(Collectors.toList()));
     }
 
     private <S> Collection<String> ask(Class<S> serviceType, Function<S, Collection<String>> question) {

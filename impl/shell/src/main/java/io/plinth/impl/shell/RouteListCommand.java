@@ -19,11 +19,11 @@ public class RouteListCommand extends GatewayCommand {
 
     @Override
     protected void run(GatewayService gateway) {
-        ShellTable table = Tables.table("No routes.", "Route", "Versions", "Serving", "Newest serving", "Mode");
+        ShellTable table = Tables.table("No routes.", "Route", "Host", "Prefix", "Versions", "Serving", "Newest serving", "Mode");
         for (Route route : gateway.routes().stream().sorted(Comparator.comparing(Route::name)).collect(Collectors.toList())) {
             long serving = route.versions().stream().filter(BackendVersion::serving).count();
             Optional<BackendVersion> newest = BackendVersions.newestServing(route);
-            table.addRow().addContent(route.name(), route.versions().size(), serving,
+            table.addRow().addContent(route.name(), route.host() == null ? "*" : route.host(), route.pathPrefix(), route.versions().size(), serving,
                     newest.map(BackendVersions::number).orElse("-"), newest.map(BackendVersions::mode).orElse("-"));
         }
         Tables.print(table);

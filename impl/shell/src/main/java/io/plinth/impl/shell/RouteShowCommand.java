@@ -14,7 +14,7 @@ import org.apache.karaf.shell.support.table.ShellTable;
 @Command(scope = "plinth", name = "route-show", description = "Shows the versions of a route's backend, oldest first")
 public class RouteShowCommand extends GatewayCommand {
 
-    @Argument(index = 0, name = "route", description = "The route (default: default, the only route so far)")
+    @Argument(index = 0, name = "route", description = "The route (default: default)")
     @Completion(RouteNameCompleter.class)
     String name = Route.DEFAULT;
 

@@ -4,7 +4,7 @@ import java.util.Collection;
 
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
-/** Completes the ids of the versions of the default route, the only route so far. */
+/** Completes the ids of the versions of every route. */
 @Service
 public class VersionIdCompleter extends PlatformCompleter {
 
