@@ -69,6 +69,9 @@ public final class Gateway {
 
         @AttributeDefinition(description = "Start-up configuration in the seed's -configFile format; ignored when absent")
         String configFile() default "";
+
+        @AttributeDefinition(description = "Event loops (threads) serving traffic; 0 means one per core")
+        int eventLoops() default 0;
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
@@ -106,8 +109,9 @@ public final class Gateway {
         }
         readTimeoutMillis = config.readTimeoutMillis();
         boss = new NioEventLoopGroup(1, new DefaultThreadFactory("plinth-gateway-accept", true));
-        // One loop per core: more only adds switching, since a request never leaves its loop.
-        workers = new NioEventLoopGroup(Runtime.getRuntime().availableProcessors(), new DefaultThreadFactory("plinth-gateway", true));
+        // One loop per core by default: more only adds switching, since a request never leaves its loop.
+        int loops = config.eventLoops() > 0 ? config.eventLoops() : Runtime.getRuntime().availableProcessors();
+        workers = new NioEventLoopGroup(loops, new DefaultThreadFactory("plinth-gateway", true));
         backends = new Backends(config.connectTimeoutMillis());
         try {
             proxy = bind(config.host(), proxyPort, new ChannelInitializer<SocketChannel>() {
