@@ -74,6 +74,8 @@ final class Exchange implements BackendUser {
     private boolean closeAfterAnswer;
     /** When the current attempt's request was completely sent. */
     private long requestSentAt;
+    /** When the backend was last heard from (or the request went out). */
+    private long heardAt;
     private boolean finished;
     /** The backend will keep its connection open after this answer. */
     private boolean backendKeepAlive;
@@ -268,7 +270,8 @@ final class Exchange implements BackendUser {
             dropBackend("sent an answer that is not valid HTTP: " + message.decoderResult().cause());
             return;
         }
-        armTimeout(); // the timer measures silence: every part of the answer restarts it
+        heardAt = System.nanoTime(); // the timer measures silence: every part of the answer counts
+        cancelLateCheck();
         if (message instanceof HttpResponse response && !head(response)) {
             if (message instanceof HttpContent content) {
                 body(content); // ends the interim answer or the discarded failure it carries
@@ -342,7 +345,7 @@ final class Exchange implements BackendUser {
     void clientWritabilityChanged() {
         if (backend != null && client.channel().isWritable()) {
             backend.config().setAutoRead(true);
-            armTimeout();
+            heardAt = System.nanoTime();
         }
     }
 
@@ -353,6 +356,13 @@ final class Exchange implements BackendUser {
     }
 
     private void timedOut() {
+        long silentFor = System.nanoTime() - heardAt;
+        long limit = TimeUnit.MILLISECONDS.toNanos(gateway.readTimeoutMillis());
+        if (silentFor < limit && !finished && backend != null) {
+            // Heard from since the timer was set: one timer per request, moved on rather than replaced.
+            answerTimeout = client.executor().schedule(this::timedOut, limit - silentFor, TimeUnit.NANOSECONDS);
+            return;
+        }
         if (!finished && backend != null) {
             dropBackend("nothing came for " + gateway.readTimeoutMillis() + " ms");
         }
@@ -462,6 +472,7 @@ final class Exchange implements BackendUser {
     /** (Re)starts the timer that gives up on a backend that has been silent for the read timeout. */
     private void armTimeout() {
         cancelTimeout();
+        heardAt = System.nanoTime();
         answerTimeout = client.executor().schedule(this::timedOut, gateway.readTimeoutMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -470,6 +481,10 @@ final class Exchange implements BackendUser {
             answerTimeout.cancel(false);
             answerTimeout = null;
         }
+        cancelLateCheck();
+    }
+
+    private void cancelLateCheck() {
         if (lateCheck != null) {
             lateCheck.cancel(false);
             lateCheck = null;
