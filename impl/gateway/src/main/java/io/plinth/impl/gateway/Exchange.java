@@ -42,6 +42,10 @@ import io.netty.util.concurrent.ScheduledFuture;
  */
 final class Exchange implements BackendUser {
 
+    /** What the gateway answers when it cannot deliver a backend's answer. */
+    record ErrorBody(int status, String error, String message) {
+    }
+
     private static final List<CharSequence> HOP_BY_HOP = List.of(HttpHeaderNames.CONNECTION, HttpHeaderNames.KEEP_ALIVE,
             HttpHeaderNames.PROXY_CONNECTION, HttpHeaderNames.PROXY_AUTHENTICATE, HttpHeaderNames.PROXY_AUTHORIZATION,
             HttpHeaderNames.TE, HttpHeaderNames.TRAILER, HttpHeaderNames.UPGRADE);
@@ -499,8 +503,13 @@ final class Exchange implements BackendUser {
         releaseBackend(false);
         finished = true;
         frontend.discardBody();
-        String json = "{\"status\":" + status.code() + ",\"error\":\"" + status.reasonPhrase() + "\",\"message\":\""
-                + message.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}";
+        String json;
+        try {
+            // The same shape as the platform's REST errors.
+            json = AdminHandler.JSON.writeValueAsString(new ErrorBody(status.code(), status.reasonPhrase(), message));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
         FullHttpResponse response = new DefaultFullHttpResponse(request.protocolVersion(), status,
                 Unpooled.copiedBuffer(json, StandardCharsets.UTF_8));
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
