@@ -182,6 +182,24 @@ public class GatewayIT {
     }
 
     @Test
+    public void aLongTermGradualUpdateGrowsTheNewVersionsShareOverItsDuration() throws Exception {
+        Backend v1 = backend("v1", Backend.Behaviour.NORMAL);
+        Backend v2 = backend("v2", Backend.Behaviour.NORMAL);
+        addCluster(v1, 1.0, "{\"mode\": \"INSTANT\"}");
+        addCluster(v2, 2.0, "{\"mode\": \"GRADUAL\", \"percentageTransitionPerRequest\": 0, \"durationSeconds\": 3}");
+        int early = 0;
+        for (int i = 0; i < 20; i++) {
+            early += "v2".equals(get(null).body()) ? 1 : 0;
+        }
+        assertTrue("at first the new version gets little: " + early + " of 20", early <= 8);
+        Thread.sleep(3200);
+        for (int i = 0; i < 20; i++) {
+            assertEquals("once the duration is over, the new version gets everything", "v2", get(null).body());
+        }
+        assertEquals(400, send("PUT", admin, "{\"cluster\": {\"upgradeTransition\": {\"mode\": \"INSTANT\", \"durationSeconds\": 5}}}").statusCode());
+    }
+
+    @Test
     public void failingSlowAndDeadVersionsFallBackWithoutAFailedRequest() throws Exception {
         Backend v1 = backend("v1", Backend.Behaviour.NORMAL);
         Backend v2 = backend("v2", Backend.Behaviour.FAILING);

@@ -10,12 +10,14 @@ import java.util.List;
  * @param servers         its servers, {@code host:port}
  * @param mode            how traffic moves to it from the version before
  * @param sessionTimeout  SESSION: seconds without a request that end a session
- * @param percentage      GRADUAL: the share of requests it gets, in percent
+ * @param percentage      GRADUAL: the share of requests it gets, in percent (at first, when a duration is set)
+ * @param durationSeconds GRADUAL: when set, its share grows evenly from {@code percentage} to 100 %
+ *                        over this many seconds after it was added (a long-term update)
  * @param rolledBack      when it was rolled back (ISO-8601), or null while it serves
  * @param rollbackReason  why it was rolled back, or null
  */
 public record BackendVersion(String id, double version, List<String> servers, UpgradeMode mode, Integer sessionTimeout,
-                             Double percentage, String rolledBack, String rollbackReason) {
+                             Double percentage, Long durationSeconds, String rolledBack, String rollbackReason) {
 
     public BackendVersion {
         servers = servers == null ? List.of() : List.copyOf(servers);

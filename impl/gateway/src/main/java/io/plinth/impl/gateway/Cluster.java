@@ -16,23 +16,25 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  *                          (beyond the seed's API: absent until it happens)
  * @param route             the route whose backend this is a version of (beyond the seed's API:
  *                          absent for the default route, the only one the seed knows)
+ * @param addedMillis       when the gateway added it (set by the gateway)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Cluster(List<Server> servers, Double version, UpgradeTransition upgradeTransition, String uuid,
-                      RolledBack rolledBack, String route) {
+                      RolledBack rolledBack, String route, Long addedMillis) {
 
     public Cluster {
         servers = servers == null ? List.of() : List.copyOf(servers);
         version = version == null ? 0.0 : version;
-        upgradeTransition = upgradeTransition == null ? new UpgradeTransition(Mode.INSTANT, null, null) : upgradeTransition;
+        upgradeTransition = upgradeTransition == null ? new UpgradeTransition(Mode.INSTANT, null, null, null) : upgradeTransition;
     }
 
-    public Cluster withUuid(String id) {
-        return new Cluster(servers, version, upgradeTransition, id, rolledBack, route);
+    /** This version as the gateway keeps it: with its id and the time it was added. */
+    public Cluster added(String id, long millis) {
+        return new Cluster(servers, version, upgradeTransition, id, rolledBack, route, millis);
     }
 
     public Cluster withRolledBack(RolledBack why) {
-        return new Cluster(servers, version, upgradeTransition, uuid, why, route);
+        return new Cluster(servers, version, upgradeTransition, uuid, why, route, addedMillis);
     }
 
     /** The route's name; the default route when none is named. */
@@ -71,18 +73,32 @@ public record Cluster(List<Server> servers, Double version, UpgradeTransition up
      * @param mode                           INSTANT, SESSION, GRADUAL or CONCURRENT
      * @param sessionTimeout                 SESSION: seconds without a request after which a client starts a new session
      * @param percentageTransitionPerRequest GRADUAL: the share of requests, in percent, this version gets
+     * @param durationSeconds                GRADUAL, beyond the seed's API: when set, the share grows
+     *                                       evenly to 100 % over this many seconds after the version
+     *                                       was added (the seed's "Long Term Update")
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record UpgradeTransition(Mode mode, Integer sessionTimeout, Double percentageTransitionPerRequest) {
+    public record UpgradeTransition(Mode mode, Integer sessionTimeout, Double percentageTransitionPerRequest,
+                                    Long durationSeconds) {
         public UpgradeTransition {
             mode = mode == null ? Mode.INSTANT : mode;
+        }
+
+        /** GRADUAL: the share of requests, in percent, a version added at {@code addedMillis} gets now. */
+        double share(long addedMillis, long nowMillis) {
+            double start = percentageTransitionPerRequest;
+            if (durationSeconds == null || durationSeconds <= 0) {
+                return start;
+            }
+            double done = Math.min(1.0, Math.max(0, nowMillis - addedMillis) / (durationSeconds * 1000.0));
+            return start + (100.0 - start) * done;
         }
     }
 
     /** Checks the whole configuration; throws IllegalArgumentException with a message for a person. */
     void validate() {
-        if (rolledBack != null) {
-            throw new IllegalArgumentException("rolledBack is set by the gateway, not by a request");
+        if (rolledBack != null || addedMillis != null) {
+            throw new IllegalArgumentException("rolledBack and addedMillis are set by the gateway, not by a request");
         }
         servers.forEach(Server::validate);
         Mode mode = upgradeTransition.mode();
@@ -92,6 +108,10 @@ public record Cluster(List<Server> servers, Double version, UpgradeTransition up
         Double percentage = upgradeTransition.percentageTransitionPerRequest();
         if (mode == Mode.GRADUAL && (percentage == null || percentage < 0 || percentage > 100)) {
             throw new IllegalArgumentException("mode GRADUAL needs cluster.upgradeTransition.percentageTransitionPerRequest (0 to 100)");
+        }
+        Long duration = upgradeTransition.durationSeconds();
+        if (duration != null && (mode != Mode.GRADUAL || duration <= 0)) {
+            throw new IllegalArgumentException("cluster.upgradeTransition.durationSeconds is for mode GRADUAL, and positive");
         }
     }
 }

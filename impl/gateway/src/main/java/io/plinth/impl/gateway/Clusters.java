@@ -75,7 +75,7 @@ final class Clusters {
         }
         String id = UUID.randomUUID().toString();
         List<Cluster> next = new ArrayList<>(snapshot.get().byAge());
-        next.add(cluster.withUuid(id));
+        next.add(cluster.added(id, System.currentTimeMillis()));
         save(next, snapshot.get().rules());
         return id;
     }

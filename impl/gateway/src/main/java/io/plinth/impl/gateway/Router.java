@@ -14,7 +14,8 @@ import io.netty.handler.codec.http.cookie.ServerCookieEncoder;
  * Chooses which version serves a request, following the newest version's upgrade transition
  * (seed 003 §6.1): INSTANT sends everything to it; SESSION sends new sessions to it and keeps a
  * session (a cookie that expires after {@code sessionTimeout} seconds without requests) on the
- * version it started on; GRADUAL sends it {@code percentageTransitionPerRequest} % of requests;
+ * version it started on; GRADUAL sends it {@code percentageTransitionPerRequest} % of requests (a
+ * share that grows to 100 % over {@code durationSeconds}, when set);
  * CONCURRENT lets the previous version answer and mirrors the request to it (see {@link Comparison}).
  * Versions before the previous one only serve as fall-back.
  */
@@ -50,7 +51,7 @@ final class Router {
                 // The previous version answers; the new one gets the same request to be judged.
                 return new Route(fallbackOrder(newestFirst.get(1), newestFirst), null, newest);
             case GRADUAL:
-                double share = transition.percentageTransitionPerRequest();
+                double share = transition.share(newest.addedMillis() == null ? 0 : newest.addedMillis(), System.currentTimeMillis());
                 boolean toNewest = ThreadLocalRandom.current().nextDouble(100.0) < share;
                 return new Route(toNewest ? newestFirst : fallbackOrder(newestFirst.get(1), newestFirst), null);
             default:

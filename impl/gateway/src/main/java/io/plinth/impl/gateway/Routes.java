@@ -65,8 +65,8 @@ final class Routes implements GatewayService {
         }
         List<Cluster.Server> servers = version.servers().stream().map(Routes::server).toList();
         Cluster cluster = new Cluster(servers, version.version(), new Cluster.UpgradeTransition(
-                Cluster.Mode.valueOf(version.mode().name()), version.sessionTimeout(), version.percentage()), null, null,
-                Route.DEFAULT.equals(route) ? null : route);
+                Cluster.Mode.valueOf(version.mode().name()), version.sessionTimeout(), version.percentage(), version.durationSeconds()),
+                null, null, Route.DEFAULT.equals(route) ? null : route, null);
         try {
             return version(clusters.get(clusters.add(cluster)).orElseThrow());
         } catch (IllegalArgumentException e) {
@@ -134,7 +134,7 @@ final class Routes implements GatewayService {
         return new BackendVersion(cluster.uuid(), cluster.version(),
                 cluster.servers().stream().map(s -> s.ip() + ":" + s.port()).toList(),
                 UpgradeMode.valueOf(transition.mode().name()), transition.sessionTimeout(), transition.percentageTransitionPerRequest(),
-                cluster.rolledBack() == null ? null : cluster.rolledBack().at(),
+                transition.durationSeconds(), cluster.rolledBack() == null ? null : cluster.rolledBack().at(),
                 cluster.rolledBack() == null ? null : cluster.rolledBack().reason());
     }
 }

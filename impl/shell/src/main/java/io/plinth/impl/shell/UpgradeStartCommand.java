@@ -36,13 +36,17 @@ public class UpgradeStartCommand extends UpgradeCommand {
     @Option(name = "-p", aliases = "--percentage", description = "gradual: the share of the requests it gets, 0 to 100 percent")
     Double percentage;
 
+    @Option(name = "-d", aliases = "--duration",
+            description = "gradual: grow its share from -p to 100 percent over this many seconds (a long-term update)")
+    Long durationSeconds;
+
     @Override
     protected void run(GatewayService gateway) {
         UpgradeMode upgradeMode = parseMode();
         checkSettings(upgradeMode);
         servers.forEach(UpgradeStartCommand::checkServer);
         BackendVersion added = gateway.addVersion(route,
-                new BackendVersion(null, version, servers, upgradeMode, sessionTimeout, percentage, null, null));
+                new BackendVersion(null, version, servers, upgradeMode, sessionTimeout, percentage, durationSeconds, null, null));
         System.out.println(added.id());
         System.out.println("Added to route " + route + ": " + BackendVersions.summary(added));
     }
@@ -66,8 +70,8 @@ public class UpgradeStartCommand extends UpgradeCommand {
         if (upgradeMode == UpgradeMode.GRADUAL && (percentage == null || !(percentage >= 0 && percentage <= 100))) {
             throw new IllegalArgumentException("mode gradual needs -p PERCENTAGE, from 0 to 100");
         }
-        if (upgradeMode != UpgradeMode.GRADUAL && percentage != null) {
-            throw new IllegalArgumentException("-p is for mode gradual only; add -m gradual");
+        if (upgradeMode != UpgradeMode.GRADUAL && (percentage != null || durationSeconds != null)) {
+            throw new IllegalArgumentException("-p and -d are for mode gradual only; add -m gradual");
         }
     }
 
