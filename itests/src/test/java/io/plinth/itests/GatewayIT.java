@@ -125,9 +125,8 @@ public class GatewayIT {
             "{\"mode\": \"GRADUAL\", \"percentageTransitionPerRequest\": 50}", "{\"mode\": \"CONCURRENT\"}"};
         for (String transition : transitions) {
             noClusters();
-            Backend v1 = backend("v1", Backend.Behaviour.NORMAL);
+            runningVersion1();
             Backend v2 = backend("v2", Backend.Behaviour.NORMAL);
-            addCluster(v1, 1.0, "{\"mode\": \"INSTANT\"}");
             Load load = new Load(4);
             Thread.sleep(300);
             addCluster(v2, 2.0, transition);
@@ -138,10 +137,8 @@ public class GatewayIT {
         }
         // INSTANT, once more on its own: after the switch the new version answers everything.
         noClusters();
-        Backend v1 = backend("v1", Backend.Behaviour.NORMAL);
-        Backend v2 = backend("v2", Backend.Behaviour.NORMAL);
-        addCluster(v1, 1.0, "{\"mode\": \"INSTANT\"}");
-        addCluster(v2, 2.0, "{\"mode\": \"INSTANT\"}");
+        runningVersion1();
+        addCluster(backend("v2", Backend.Behaviour.NORMAL), 2.0, "{\"mode\": \"INSTANT\"}");
         for (int i = 0; i < 10; i++) {
             assertEquals("v2", get(null).body());
         }
@@ -371,6 +368,11 @@ public class GatewayIT {
     }
 
     // --- helpers ------------------------------------------------------------------------------
+
+    /** Version 1.0 of the backend ("v1", behaving normally), serving every request. */
+    private void runningVersion1() throws Exception {
+        addCluster(backend("v1", Backend.Behaviour.NORMAL), 1.0, "{\"mode\": \"INSTANT\"}");
+    }
 
     private Backend backend(String name, Backend.Behaviour behaviour) throws Exception {
         Backend backend = new Backend(name, behaviour);

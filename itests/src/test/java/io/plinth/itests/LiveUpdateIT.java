@@ -24,6 +24,7 @@ import io.plinth.api.hub.Hub;
 import io.plinth.api.hub.NameOption;
 import io.plinth.api.hub.Target;
 
+import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.junit.PaxExam;
@@ -42,12 +43,17 @@ public class LiveUpdateIT extends PlinthTestSupport {
 
     private static final int UPDATES_PER_BUNDLE = 3;
 
-    @Test
-    public void hubAndControllerAreReplacedUnderLoad() throws Exception {
-        Http http = new Http(HTTP_PORT);
+    private final Http http = new Http(HTTP_PORT);
+
+    @Before
+    public void echoTypeAndApi() throws Exception {
         http.awaitUp(Duration.ofSeconds(30));
         addExamples();
         controller.registerType(echoType("1.0.0"));
+    }
+
+    @Test
+    public void hubAndControllerAreReplacedUnderLoad() throws Exception {
         controller.registerType(echoType("2.0.0"));
         List<Instance> instances = new ArrayList<>(createEcho("1.0.0", 3, List.of("live"), Map.of()));
         instances.addAll(createEcho("2.0.0", 3, List.of("live"), Map.of()));
@@ -137,10 +143,6 @@ public class LiveUpdateIT extends PlinthTestSupport {
      */
     @Test
     public void aCallThatCallsTheHubSurvivesASwap() throws Exception {
-        Http http = new Http(HTTP_PORT);
-        http.awaitUp(Duration.ofSeconds(30));
-        addExamples();
-        controller.registerType(echoType("1.0.0"));
         List<Instance> instances = createEcho("1.0.0", 2, List.of("nested"), Map.of());
         String body = "{\"target\":\"instance:" + instances.get(0).id() + "\",\"operation\":\"relay\",\"expiryMs\":5000,"
                 + "\"inputs\":{\"target\":\"group:nested\",\"message\":\"inner\",\"pauseMillis\":\"500\"}}";
