@@ -7,15 +7,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -34,6 +31,7 @@ public class GatewayIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static NodeProcess node;
+    private static GatewayClient gateway;
     private static String admin;
     private static String proxy;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -41,30 +39,10 @@ public class GatewayIT {
 
     @BeforeClass
     public static void startNode() throws Exception {
-        node = new NodeProcess(Path.of("target/nodes/gateway"), 22000);
-        node.configure("io.plinth.gateway.cfg", "readTimeoutMillis", "1000");
-        node.start();
-        node.awaitUp(Duration.ofSeconds(90));
-        admin = "http://127.0.0.1:" + node.gatewayAdminPort() + "/configuration/cluster";
-        proxy = "http://127.0.0.1:" + node.gatewayPort();
-        awaitAdmin();
-    }
-
-    /** The gateway's feature may come up after the REST API the node waited for. */
-    private static void awaitAdmin() throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
-        long deadline = System.currentTimeMillis() + 60_000;
-        while (true) {
-            try {
-                http.send(HttpRequest.newBuilder(URI.create(admin)).build(), HttpResponse.BodyHandlers.discarding());
-                return;
-            } catch (java.io.IOException e) {
-                if (System.currentTimeMillis() > deadline) {
-                    throw e;
-                }
-                Thread.sleep(100);
-            }
-        }
+        node = GatewayClient.startNode("gateway", 22000);
+        gateway = new GatewayClient(node);
+        admin = gateway.admin;
+        proxy = gateway.proxy;
     }
 
     @AfterClass
@@ -74,9 +52,7 @@ public class GatewayIT {
 
     @Before
     public void noClusters() throws Exception {
-        for (JsonNode entry : JSON.readTree(send("GET", admin, null).body())) {
-            send("DELETE", admin + "/" + entry.get("cluster").get("uuid").asText(), null);
-        }
+        gateway.removeClusters();
     }
 
     @org.junit.After
@@ -89,34 +65,34 @@ public class GatewayIT {
         Backend a = backend("a", Backend.Behaviour.NORMAL);
         Backend b = backend("b", Backend.Behaviour.NORMAL);
         // Appendix 10.1, with the servers moved to this test's backends.
-        HttpResponse<String> put = send("PUT", admin, "{\"cluster\": {\"servers\":[" + a.asServer() + "," + b.asServer()
+        HttpResponse<String> put = gateway.send("PUT", admin, "{\"cluster\": {\"servers\":[" + a.asServer() + "," + b.asServer()
                 + "],\"version\": 1.1,\"upgradeTransition\": { \"mode\": \"SESSION\", \"sessionTimeout\": 60 }}}");
         assertEquals(202, put.statusCode());
         assertTrue(put.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
         String id = put.body();
         assertTrue(id, id.matches("[0-9a-f-]{36}"));
 
-        JsonNode one = JSON.readTree(send("GET", admin + "/" + id, null).body()).get("cluster");
+        JsonNode one = gateway.cluster(id);
         assertEquals(id, one.get("uuid").asText());
         assertEquals(1.1, one.get("version").asDouble(), 0);
         assertEquals("SESSION", one.get("upgradeTransition").get("mode").asText());
         assertEquals(60, one.get("upgradeTransition").get("sessionTimeout").asInt());
         assertEquals(a.port(), one.get("servers").get(0).get("port").asInt());
 
-        assertEquals(202, send("PUT", admin, "{\"cluster\": {\"servers\":[" + a.asServer() + "]}}").statusCode());
-        HttpResponse<String> all = send("GET", admin + "/", null);
+        assertEquals(202, gateway.send("PUT", admin, "{\"cluster\": {\"servers\":[" + a.asServer() + "]}}").statusCode());
+        HttpResponse<String> all = gateway.send("GET", admin + "/", null);
         assertEquals(200, all.statusCode());
         assertEquals(2, JSON.readTree(all.body()).size());
         assertEquals("INSTANT", JSON.readTree(all.body()).get(1).get("cluster").get("upgradeTransition").get("mode").asText());
         assertEquals(0.0, JSON.readTree(all.body()).get(1).get("cluster").get("version").asDouble(), 0);
 
-        assertEquals(202, send("DELETE", admin + "/" + id, null).statusCode());
-        assertEquals(404, send("GET", admin + "/" + id, null).statusCode());
-        assertEquals(404, send("DELETE", admin + "/" + id, null).statusCode());
-        assertEquals(400, send("PUT", admin, "{\"cluster\": {\"servers\":[").statusCode());
-        assertEquals(400, send("PUT", admin, "{\"cluster\": {\"servers\":[{\"ip\":\"127.0.0.1\"}]}}").statusCode());
-        assertEquals(400, send("PUT", admin, "{\"cluster\": {\"upgradeTransition\": {\"mode\": \"SESSION\"}}}").statusCode());
-        assertEquals(400, send("PUT", admin, "{\"cluster\": {\"upgradeTransition\": {\"mode\": \"SOMETIMES\"}}}").statusCode());
+        assertEquals(202, gateway.send("DELETE", admin + "/" + id, null).statusCode());
+        assertEquals(404, gateway.send("GET", admin + "/" + id, null).statusCode());
+        assertEquals(404, gateway.send("DELETE", admin + "/" + id, null).statusCode());
+        assertEquals(400, gateway.send("PUT", admin, "{\"cluster\": {\"servers\":[").statusCode());
+        assertEquals(400, gateway.send("PUT", admin, "{\"cluster\": {\"servers\":[{\"ip\":\"127.0.0.1\"}]}}").statusCode());
+        assertEquals(400, gateway.send("PUT", admin, "{\"cluster\": {\"upgradeTransition\": {\"mode\": \"SESSION\"}}}").statusCode());
+        assertEquals(400, gateway.send("PUT", admin, "{\"cluster\": {\"upgradeTransition\": {\"mode\": \"SOMETIMES\"}}}").statusCode());
     }
 
     @Test
@@ -127,7 +103,7 @@ public class GatewayIT {
             noClusters();
             runningVersion1();
             Backend v2 = backend("v2", Backend.Behaviour.NORMAL);
-            Load load = new Load(4);
+            Load load = new Load(4, () -> get(null));
             Thread.sleep(300);
             addCluster(v2, 2.0, transition);
             Thread.sleep(300);
@@ -193,7 +169,7 @@ public class GatewayIT {
         for (int i = 0; i < 20; i++) {
             assertEquals("once the duration is over, the new version gets everything", "v2", get(null).body());
         }
-        assertEquals(400, send("PUT", admin, "{\"cluster\": {\"upgradeTransition\": {\"mode\": \"INSTANT\", \"durationSeconds\": 5}}}").statusCode());
+        assertEquals(400, gateway.send("PUT", admin, "{\"cluster\": {\"upgradeTransition\": {\"mode\": \"INSTANT\", \"durationSeconds\": 5}}}").statusCode());
     }
 
     @Test
@@ -216,7 +192,7 @@ public class GatewayIT {
         // A request with a body is not sent twice: the failure reaches the client.
         Backend v3 = backend("v3", Backend.Behaviour.FAILING);
         addCluster(v3, 3.0, "{\"mode\": \"INSTANT\"}");
-        assertEquals(500, send("POST", proxy + "/", "payload").statusCode());
+        assertEquals(500, gateway.send("POST", proxy + "/", "payload").statusCode());
     }
 
     @Test
@@ -247,13 +223,13 @@ public class GatewayIT {
             v2.close();
         }
         addCluster(v1, 1.0, "{\"mode\": \"INSTANT\"}");
-        Load load = new Load(4);
+        Load load = new Load(4, () -> get(null));
         Thread.sleep(200);
         long added = System.nanoTime();
         String id = addCluster(v2, 2.0, "{\"mode\": \"INSTANT\"}");
         JsonNode rolledBack = null;
         while (rolledBack == null && System.nanoTime() - added < 5_000_000_000L) {
-            rolledBack = JSON.readTree(send("GET", admin + "/" + id, null).body()).get("cluster").get("rolledBack");
+            rolledBack = gateway.cluster(id).get("rolledBack");
             Thread.sleep(10);
         }
         long tookMillis = (System.nanoTime() - added) / 1_000_000;
@@ -281,7 +257,7 @@ public class GatewayIT {
             assertEquals("the client always gets the old version's answer", "v1", get(null).body());
         }
         assertTrue("the new version got the mirrored requests", v2.requests() > 0);
-        JsonNode rolledBack = JSON.readTree(send("GET", admin + "/" + id, null).body()).get("cluster").get("rolledBack");
+        JsonNode rolledBack = gateway.cluster(id).get("rolledBack");
         assertTrue("a new version answering differently is rolled back", rolledBack != null);
         assertTrue(rolledBack.get("reason").asText(), rolledBack.get("reason").asText().contains("a different body"));
     }
@@ -297,7 +273,7 @@ public class GatewayIT {
         }
         Thread.sleep(200); // the last comparisons finish after their answers went out
         assertTrue(v2.requests() >= 30);
-        JsonNode cluster = JSON.readTree(send("GET", admin + "/" + id, null).body()).get("cluster");
+        JsonNode cluster = gateway.cluster(id);
         assertTrue("noise is not a difference: " + cluster, cluster.get("rolledBack") == null);
     }
 
@@ -331,14 +307,14 @@ public class GatewayIT {
         assertEquals(400, rest.put("/routes/bad", "{\"pathPrefix\":\"api\"}").status());
         assertEquals(201, rest.post("/routes/api/versions", "{\"version\":1,\"servers\":[\"127.0.0.1:" + api.port() + "\"]}").status());
         assertEquals(201, rest.post("/routes/site/versions", "{\"version\":1,\"servers\":[\"127.0.0.1:" + site.port() + "\"]}").status());
-        assertEquals("api", send("GET", proxy + "/api/users", null).body());
-        assertEquals("v1", send("GET", proxy + "/apix", null).body());
+        assertEquals("api", gateway.send("GET", proxy + "/api/users", null).body());
+        assertEquals("v1", gateway.send("GET", proxy + "/apix", null).body());
         assertEquals("site", rawGet("site.example:80", "/"));
         assertEquals("api", rawGet("site.example", "/api/x")); // the longer prefix wins
         assertEquals(409, rest.delete("/routes/default").status());
         assertEquals(204, rest.delete("/routes/api").status());
         assertEquals(204, rest.delete("/routes/site").status());
-        assertEquals("v1", send("GET", proxy + "/api/users", null).body());
+        assertEquals("v1", gateway.send("GET", proxy + "/api/users", null).body());
 
         Http.Answer promoted = rest.post("/routes/default/versions/" + first.json().get("id").asText() + "/promote", "");
         assertEquals(1, promoted.json().get("versions").size());
@@ -381,7 +357,7 @@ public class GatewayIT {
     }
 
     private String addCluster(Backend backend, double version, String transition) throws Exception {
-        HttpResponse<String> put = send("PUT", admin, "{\"cluster\": {\"servers\":[" + backend.asServer() + "],\"version\": "
+        HttpResponse<String> put = gateway.send("PUT", admin, "{\"cluster\": {\"servers\":[" + backend.asServer() + "],\"version\": "
                 + version + ",\"upgradeTransition\": " + transition + "}}");
         assertEquals(put.body(), 202, put.statusCode());
         return put.body();
@@ -405,46 +381,4 @@ public class GatewayIT {
         }
     }
 
-    private HttpResponse<String> send(String method, String url, String body) throws Exception {
-        HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body);
-        return client.send(HttpRequest.newBuilder(URI.create(url)).method(method, publisher).timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    /** Clients sending requests through the gateway in a loop, collecting every failure. */
-    private final class Load {
-        private final AtomicBoolean running = new AtomicBoolean(true);
-        private final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
-        private final List<Thread> threads = new ArrayList<>();
-
-        Load(int clients) {
-            for (int i = 0; i < clients; i++) {
-                Thread thread = new Thread(() -> {
-                    while (running.get()) {
-                        try {
-                            HttpResponse<String> answer = get(null);
-                            if (answer.statusCode() != 200) {
-                                failures.add(answer.statusCode() + " " + answer.body());
-                            }
-                        } catch (Exception e) {
-                            failures.add(e.toString());
-                        }
-                    }
-                });
-                thread.start();
-                threads.add(thread);
-            }
-        }
-
-        void stop() throws InterruptedException {
-            running.set(false);
-            for (Thread thread : threads) {
-                thread.join(10_000);
-            }
-        }
-
-        List<String> failures() {
-            return new ArrayList<>(failures);
-        }
-    }
 }

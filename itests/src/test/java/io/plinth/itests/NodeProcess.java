@@ -123,4 +123,22 @@ final class NodeProcess implements AutoCloseable {
     void awaitUp(Duration patience) throws InterruptedException {
         http().awaitUp(patience);
     }
+
+    /** Waits until the gateway's admin API answers: its feature may come up after the REST API. */
+    void awaitGateway(Duration patience) throws IOException, InterruptedException {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.URI admin = java.net.URI.create("http://127.0.0.1:" + gatewayAdminPort() + "/configuration/cluster");
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (true) {
+            try {
+                http.send(java.net.http.HttpRequest.newBuilder(admin).build(), java.net.http.HttpResponse.BodyHandlers.discarding());
+                return;
+            } catch (IOException e) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
 }

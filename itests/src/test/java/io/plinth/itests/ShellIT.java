@@ -112,6 +112,11 @@ public class ShellIT extends PlinthTestSupport {
         assertTrue(run("plinth:upgrade-rollback " + firstId).err().contains("last one serving"));
         assertTrue(run("plinth:upgrade-start -m session 3 127.0.0.1:1036").err().contains("-t"));
         assertTrue(run("plinth:upgrade-start 3 nowhere").err().contains("host:port"));
+        assertTrue(run("plinth:upgrade-start 3").err().contains("-g GROUP"));
+        assertTrue(run("plinth:upgrade-start -g web 3 127.0.0.1:1036").err().contains("one of the two"));
+        Printed grouped = run("plinth:upgrade-start -g web -m gradual -p 10 3");
+        assertTrue(grouped.out() + grouped.err(), grouped.out().contains("on group web, GRADUAL 10 %"));
+        assertEquals("", run("plinth:upgrade-remove " + grouped.out().trim().split("\\s+")[0]).err());
 
         assertTrue(run("plinth:route-add -p /api api").out().contains("under /api"));
         assertTrue(run("plinth:route-list").out().contains("/api"));

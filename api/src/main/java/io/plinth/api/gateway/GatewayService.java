@@ -12,6 +12,12 @@ import org.osgi.annotation.versioning.ProviderType;
 @ProviderType
 public interface GatewayService {
 
+    /**
+     * The instance attribute where a member of a backend group publishes where it answers HTTP,
+     * {@code host:port}; members without it, or unavailable, get no traffic.
+     */
+    String ADDRESS_ATTRIBUTE = "http.address";
+
     List<Route> routes();
 
     Route route(String name);

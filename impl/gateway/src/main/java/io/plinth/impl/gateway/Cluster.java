@@ -16,25 +16,28 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  *                          (beyond the seed's API: absent until it happens)
  * @param route             the route whose backend this is a version of (beyond the seed's API:
  *                          absent for the default route, the only one the seed knows)
+ * @param group             beyond the seed's API, instead of servers: the hub group whose
+ *                          available members serve this version (see {@link GroupServers})
  * @param addedMillis       when the gateway added it (set by the gateway)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Cluster(List<Server> servers, Double version, UpgradeTransition upgradeTransition, String uuid,
-                      RolledBack rolledBack, String route, Long addedMillis) {
+                      RolledBack rolledBack, String route, String group, Long addedMillis) {
 
     public Cluster {
         servers = servers == null ? List.of() : List.copyOf(servers);
+        group = group == null || group.isBlank() ? null : group;
         version = version == null ? 0.0 : version;
         upgradeTransition = upgradeTransition == null ? new UpgradeTransition(Mode.INSTANT, null, null, null) : upgradeTransition;
     }
 
     /** This version as the gateway keeps it: with its id and the time it was added. */
     public Cluster added(String id, long millis) {
-        return new Cluster(servers, version, upgradeTransition, id, rolledBack, route, millis);
+        return new Cluster(servers, version, upgradeTransition, id, rolledBack, route, group, millis);
     }
 
     public Cluster withRolledBack(RolledBack why) {
-        return new Cluster(servers, version, upgradeTransition, uuid, why, route, addedMillis);
+        return new Cluster(servers, version, upgradeTransition, uuid, why, route, group, addedMillis);
     }
 
     /** The route's name; the default route when none is named. */
@@ -101,6 +104,9 @@ public record Cluster(List<Server> servers, Double version, UpgradeTransition up
             throw new IllegalArgumentException("rolledBack and addedMillis are set by the gateway, not by a request");
         }
         servers.forEach(Server::validate);
+        if (group != null && !servers.isEmpty()) {
+            throw new IllegalArgumentException("a cluster is served by its servers or by a hub group, not both");
+        }
         Mode mode = upgradeTransition.mode();
         if (mode == Mode.SESSION && (upgradeTransition.sessionTimeout() == null || upgradeTransition.sessionTimeout() <= 0)) {
             throw new IllegalArgumentException("mode SESSION needs cluster.upgradeTransition.sessionTimeout (seconds, > 0)");

@@ -127,6 +127,11 @@ final class Clusters {
         return snapshot.get().byAge();
     }
 
+    /** The hub groups that serve versions. */
+    java.util.Set<String> groups() {
+        return all().stream().map(Cluster::group).filter(java.util.Objects::nonNull).collect(java.util.stream.Collectors.toSet());
+    }
+
     /** A route's versions still serving, newest first: what routing reads on every request. */
     List<Cluster> serving(String route) {
         return snapshot.get().serving().getOrDefault(route, List.of());

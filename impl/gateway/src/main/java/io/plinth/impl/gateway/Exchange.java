@@ -2,6 +2,7 @@ package io.plinth.impl.gateway;
 
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -35,7 +36,9 @@ import io.netty.util.concurrent.ScheduledFuture;
  * It tries the versions its route names in order: a version that cannot be reached, that fails
  * (5xx) or does not answer in time is skipped for the next one when retrying is safe (the method
  * is idempotent and the request has no body, or nothing was sent yet), so the client sees no
- * error. Bodies stream through in both directions without being buffered whole.
+ * error. A server of a version that refuses the connection is first skipped for the version's
+ * next server. Bodies stream through in both directions without being buffered whole; a
+ * WebSocket upgrade turns the two connections into a {@link Tunnel}.
  *
  * <p>Every method runs on the client connection's event loop; events of the backend connection
  * are moved there first.
@@ -48,7 +51,7 @@ final class Exchange implements BackendUser {
 
     private static final List<CharSequence> HOP_BY_HOP = List.of(HttpHeaderNames.CONNECTION, HttpHeaderNames.KEEP_ALIVE,
             HttpHeaderNames.PROXY_CONNECTION, HttpHeaderNames.PROXY_AUTHENTICATE, HttpHeaderNames.PROXY_AUTHORIZATION,
-            HttpHeaderNames.TE, HttpHeaderNames.TRAILER, HttpHeaderNames.UPGRADE);
+            HttpHeaderNames.TE, HttpHeaderNames.TRAILER, HttpHeaderNames.UPGRADE, "HTTP2-Settings");
 
     private final Gateway gateway;
     private final Frontend frontend;
@@ -56,9 +59,15 @@ final class Exchange implements BackendUser {
     private final HttpRequest request;
     private final boolean clientKeepAlive;
     private final boolean bodiless;
+    /** The client asks for a WebSocket; on "101" the connections become a {@link Tunnel}. */
+    private final boolean upgrade;
     private final Router.Route route;
 
     private int attempt;
+    /** Why the last of the current version's servers failed, until the version answers or is given up. */
+    private String serverFailure;
+    /** The current version's servers this request went to. */
+    private final List<InetSocketAddress> triedServers = new ArrayList<>(2);
     /** The version the current attempt goes to. */
     private Cluster current;
     private Channel backend;
@@ -98,6 +107,9 @@ final class Exchange implements BackendUser {
         this.clientKeepAlive = HttpUtil.isKeepAlive(request);
         this.bodiless = !HttpUtil.isTransferEncodingChunked(request) && HttpUtil.getContentLength(request, 0L) == 0L;
         this.bodySent = bodiless;
+        // Only WebSocket: an "h2c" upgrade would tie the connection to one server, past routing and health.
+        this.upgrade = request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)
+                && request.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
         Clusters clusters = gateway.clusters();
         String path = new QueryStringDecoder(request.uri()).rawPath();
         this.route = gateway.router().route(request, clusters.serving(clusters.match(request.headers().get(HttpHeaderNames.HOST), path)));
@@ -124,14 +136,11 @@ final class Exchange implements BackendUser {
 
     /** Only requests that can be sent twice without harm, and need no body kept, are mirrored. */
     private boolean mirrorable() {
-        return bodiless && (request.method() == HttpMethod.GET || request.method() == HttpMethod.HEAD);
+        return bodiless && !upgrade && (request.method() == HttpMethod.GET || request.method() == HttpMethod.HEAD);
     }
 
     /** Sends the request again to the previous version (for noise) and to the new one (to judge it). */
     private void mirror() {
-        if (route.mirror().servers().isEmpty() || route.candidates().get(0).servers().isEmpty()) {
-            return;
-        }
         comparison = new Comparison(gateway.health(), route.mirror());
         answered = new Comparison.Recorder();
         io.netty.channel.EventLoop loop = client.channel().eventLoop();
@@ -151,14 +160,26 @@ final class Exchange implements BackendUser {
             answerError(HttpResponseStatus.BAD_GATEWAY, "no version of the backend could answer");
             return;
         }
-        Cluster cluster = route.candidates().get(attempt++);
-        current = cluster;
+        current = route.candidates().get(attempt++);
         healthRecorded = false;
-        if (cluster.servers().isEmpty()) {
+        triedServers.clear();
+        serverFailure = null;
+        connect();
+    }
+
+    /** Connects to the current version's next server. */
+    private void connect() {
+        InetSocketAddress address = gateway.pick(current, triedServers);
+        if (address == null) {
+            if (serverFailure != null) {
+                gateway.health().failed(current, serverFailure); // the version failed: none of its servers would do
+            } else if (triedServers.isEmpty() && current.group() != null) {
+                gateway.health().failed(current, "no member of group " + current.group() + " is available"); // the backend is gone
+            }
             tryNext();
             return;
         }
-        InetSocketAddress address = gateway.pick(cluster);
+        triedServers.add(address);
         gateway.backends().acquire(client.channel().eventLoop(), address)
                 .addListener((Future<Channel> connected) -> onClientLoop(() -> connected(connected)));
     }
@@ -171,8 +192,8 @@ final class Exchange implements BackendUser {
             return;
         }
         if (!connected.isSuccess()) {
-            gateway.health().failed(current, "cannot connect: " + connected.cause());
-            tryNext(); // nothing was sent: always safe to go on
+            serverFailure = "cannot connect: " + connected.cause();
+            connect(); // nothing was sent: always safe to go on, to another server of the version first
             return;
         }
         backend = connected.getNow();
@@ -240,6 +261,10 @@ final class Exchange implements BackendUser {
         headers.set("Forwarded", earlier == null ? forwarded : earlier + ", " + forwarded);
         DefaultHttpRequest head = new DefaultHttpRequest(request.protocolVersion(), request.method(), request.uri(), headers);
         HttpUtil.setKeepAlive(head, true);
+        if (upgrade) {
+            head.headers().set(HttpHeaderNames.UPGRADE, request.headers().get(HttpHeaderNames.UPGRADE))
+                    .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+        }
         return head;
     }
 
@@ -271,7 +296,7 @@ final class Exchange implements BackendUser {
         }
         if (message.decoderResult().isFailure()) {
             ReferenceCountUtil.release(message);
-            dropBackend("sent an answer that is not valid HTTP: " + message.decoderResult().cause());
+            dropBackend("sent an answer that is not valid HTTP: " + message.decoderResult().cause(), false);
             return;
         }
         heardAt = System.nanoTime(); // the timer measures silence: every part of the answer counts
@@ -289,6 +314,10 @@ final class Exchange implements BackendUser {
 
     /** The answer's head; false when it is not passed on (an interim 1xx, or a failure to retry). */
     private boolean head(HttpResponse response) {
+        if (upgrade && response.status().equals(HttpResponseStatus.SWITCHING_PROTOCOLS)) {
+            switchProtocols(response);
+            return true;
+        }
         if (response.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
             skippingInterim = true; // "100 Continue" and the like: the gateway answered that itself
             return false;
@@ -315,6 +344,19 @@ final class Exchange implements BackendUser {
                 : response;
         client.writeAndFlush(toClient(head));
         return true;
+    }
+
+    /** The backend took the upgrade: pass its answer on and join the two connections for good. */
+    private void switchProtocols(HttpResponse response) {
+        cancelTimeout();
+        gateway.health().succeeded(current, System.nanoTime() - requestSentAt);
+        finished = true;
+        Channel upgraded = backend;
+        backend = null;
+        upgraded.attr(Backends.USER).set(null); // never back to the pool: it speaks another protocol now
+        // Upgrade and Connection stay, unlike on any other answer: they are what the client waits for.
+        client.writeAndFlush(new DefaultHttpResponse(request.protocolVersion(), response.status(), response.headers().copy()));
+        frontend.tunnel(this, upgraded);
     }
 
     private void body(HttpContent content) {
@@ -355,7 +397,7 @@ final class Exchange implements BackendUser {
 
     private void onBackendFailure(Channel from, Throwable cause) {
         if (from == backend && !finished) {
-            dropBackend("the connection failed: " + cause);
+            dropBackend("the connection failed: " + cause, true);
         }
     }
 
@@ -368,12 +410,16 @@ final class Exchange implements BackendUser {
             return;
         }
         if (!finished && backend != null) {
-            dropBackend("nothing came for " + gateway.readTimeoutMillis() + " ms");
+            dropBackend("nothing came for " + gateway.readTimeoutMillis() + " ms", false);
         }
     }
 
-    /** Gives up the current backend connection: retries elsewhere when safe, else answers or cuts. */
-    private void dropBackend(String why) {
+    /**
+     * Gives up the current backend connection: retries elsewhere when safe, else answers or cuts.
+     * A lost connection (a server that went away, or a pooled connection it had closed) is retried
+     * on the version's next server first; a version that fails or is silent, on the next version.
+     */
+    private void dropBackend(String why, boolean connectionLost) {
         cancelTimeout();
         Channel failed = backend;
         backend = null;
@@ -382,11 +428,17 @@ final class Exchange implements BackendUser {
         boolean wasDiscarding = discarding;
         discarding = false;
         skippingInterim = false;
-        if (!answering && !healthRecorded) {
+        boolean anotherServer = !answering && connectionLost && !wasDiscarding && (resendable() || !sent);
+        if (anotherServer) {
+            serverFailure = healthRecorded ? null : why; // counted against the version if no server will do
+        } else if (!answering && !healthRecorded) {
             gateway.health().failed(current, why);
         }
         healthRecorded = false;
-        if (!answering && (retryable() || !sent || wasDiscarding && attempt < route.candidates().size())) {
+        if (anotherServer) {
+            sent = false;
+            connect();
+        } else if (!answering && (retryable() || !sent || wasDiscarding && attempt < route.candidates().size())) {
             sent = false;
             tryNext();
         } else if (!answering) {
@@ -398,12 +450,17 @@ final class Exchange implements BackendUser {
         }
     }
 
-    /** Safe to send again elsewhere: an idempotent method whose whole request is its head. */
+    /** Safe to send to the next version: resendable, and there is one. */
     private boolean retryable() {
+        return resendable() && attempt < route.candidates().size();
+    }
+
+    /** Safe to send again: an idempotent method whose whole request is its head. */
+    private boolean resendable() {
         HttpMethod method = request.method();
         boolean idempotent = method == HttpMethod.GET || method == HttpMethod.HEAD || method == HttpMethod.OPTIONS
                 || method == HttpMethod.PUT || method == HttpMethod.DELETE || method == HttpMethod.TRACE;
-        return idempotent && bodiless && attempt < route.candidates().size();
+        return idempotent && bodiless;
     }
 
     private HttpResponse toClient(HttpResponse response) {

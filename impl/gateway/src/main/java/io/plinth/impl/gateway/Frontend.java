@@ -3,6 +3,7 @@ package io.plinth.impl.gateway;
 import java.util.ArrayDeque;
 import java.util.Deque;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpContent;
@@ -95,6 +96,17 @@ final class Frontend extends ChannelInboundHandlerAdapter {
         if (exchange == null && inbound.isEmpty()) {
             ctx.read();
         }
+    }
+
+    /** Called by the exchange when the connection switched protocols: from now on bytes just pass. */
+    void tunnel(Exchange upgraded, Channel backend) {
+        if (exchange != upgraded) {
+            return;
+        }
+        exchange = null;
+        inbound.forEach(ReferenceCountUtil::release); // nothing may follow an upgrade request before its answer
+        inbound.clear();
+        Tunnel.join(ctx.channel(), backend);
     }
 
     /** Drops the rest of a request body that will never be sent (the request was answered). */

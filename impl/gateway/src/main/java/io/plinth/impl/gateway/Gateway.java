@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -26,6 +27,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.plinth.api.gateway.GatewayService;
+import io.plinth.api.hub.HubListener;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
@@ -81,11 +83,13 @@ public final class Gateway {
 
     private final Router router = new Router();
     private final Map<String, AtomicInteger> roundRobin = new ConcurrentHashMap<>();
-    private final Map<Cluster.Server, InetSocketAddress> addresses = new ConcurrentHashMap<>();
+    private final Map<String, List<InetSocketAddress>> staticServers = new ConcurrentHashMap<>();
     private Clusters clusters;
     private Health health;
     /** The platform's form of the configuration, registered once the gateway listens. */
     private ServiceRegistration<GatewayService> routes;
+    private GroupServers groupServers;
+    private ServiceRegistration<HubListener> groupWatch;
     private Backends backends;
     private EventLoopGroup boss;
     private EventLoopGroup workers;
@@ -95,8 +99,20 @@ public final class Gateway {
 
     @Activate
     void activate(Config config, BundleContext context) throws InterruptedException, IOException {
+        try {
+            start(config, context);
+        } catch (InterruptedException | IOException | RuntimeException e) {
+            deactivate(); // DS will not: whatever started is stopped here
+            throw e;
+        }
+        LOG.info("Gateway listening on {}, its /configuration/cluster API on {}", proxy.localAddress(), admin.localAddress());
+    }
+
+    private void start(Config config, BundleContext context) throws InterruptedException, IOException {
         clusters = new Clusters();
         health = new Health(clusters);
+        groupServers = new GroupServers(context, clusters::groups);
+        groupWatch = context.registerService(HubListener.class, groupServers, null);
         int proxyPort = config.port();
         int adminPort = config.adminPort();
         JsonNode startup = startupConfiguration(config.configFile());
@@ -113,36 +129,35 @@ public final class Gateway {
         int loops = config.eventLoops() > 0 ? config.eventLoops() : Runtime.getRuntime().availableProcessors();
         workers = new NioEventLoopGroup(loops, new DefaultThreadFactory("plinth-gateway", true));
         backends = new Backends(config.connectTimeoutMillis());
-        try {
-            proxy = bind(config.host(), proxyPort, new ChannelInitializer<SocketChannel>() {
-                @Override
-                protected void initChannel(SocketChannel channel) {
-                    channel.config().setAutoRead(false);
-                    channel.pipeline().addLast(new FlushConsolidationHandler(64, true), new HttpServerCodec(),
-                            new HttpServerExpectContinueHandler(),
-                            new IdleStateHandler(0, 0, IDLE_CLIENT_SECONDS, TimeUnit.SECONDS),
-                            new Frontend(Gateway.this));
-                }
-            });
-            admin = bind(config.adminHost(), adminPort, new ChannelInitializer<SocketChannel>() {
-                @Override
-                protected void initChannel(SocketChannel channel) {
-                    channel.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(ADMIN_MAX_BODY), new AdminHandler(clusters));
-                }
-            });
-        } catch (InterruptedException | RuntimeException e) {
-            deactivate();
-            throw e;
-        }
+        proxy = bind(config.host(), proxyPort, new ChannelInitializer<SocketChannel>() {
+            @Override
+            protected void initChannel(SocketChannel channel) {
+                channel.config().setAutoRead(false);
+                channel.pipeline().addLast(new FlushConsolidationHandler(64, true), new HttpServerCodec(),
+                        new HttpServerExpectContinueHandler(),
+                        new IdleStateHandler(0, 0, IDLE_CLIENT_SECONDS, TimeUnit.SECONDS),
+                        new Frontend(Gateway.this));
+            }
+        });
+        admin = bind(config.adminHost(), adminPort, new ChannelInitializer<SocketChannel>() {
+            @Override
+            protected void initChannel(SocketChannel channel) {
+                channel.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(ADMIN_MAX_BODY), new AdminHandler(clusters));
+            }
+        });
         routes = context.registerService(GatewayService.class, new Routes(clusters), null);
-        LOG.info("Gateway listening on {}:{}, its /configuration/cluster API on {}:{}", config.host(), proxyPort,
-                config.adminHost(), adminPort);
     }
 
     @Deactivate
     void deactivate() {
         if (routes != null) {
             routes.unregister();
+        }
+        if (groupWatch != null) {
+            groupWatch.unregister();
+        }
+        if (groupServers != null) {
+            groupServers.close();
         }
         if (proxy != null) {
             proxy.close().syncUninterruptibly();
@@ -156,8 +171,10 @@ public final class Gateway {
         if (clusters != null) {
             clusters.close();
         }
-        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        if (workers != null) {
+            workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+            boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
     }
 
     private Channel bind(String host, int port, ChannelInitializer<SocketChannel> initializer) throws InterruptedException {
@@ -195,11 +212,29 @@ public final class Gateway {
         return readTimeoutMillis;
     }
 
-    /** The next server of a version, round-robin. */
-    InetSocketAddress pick(Cluster cluster) {
-        int next = roundRobin.computeIfAbsent(cluster.uuid(), id -> new AtomicInteger()).getAndIncrement();
-        Cluster.Server server = cluster.servers().get(Math.floorMod(next, cluster.servers().size()));
-        // Resolved once per server, not on the event loop for every request.
-        return addresses.computeIfAbsent(server, s -> new InetSocketAddress(s.ip(), s.port()));
+    /**
+     * The next server of a version, round-robin, skipping those a request tried already; null
+     * when there is none left (or none at all: a group without available members).
+     */
+    InetSocketAddress pick(Cluster cluster, List<InetSocketAddress> tried) {
+        List<InetSocketAddress> servers = servers(cluster);
+        int start = servers.isEmpty() ? 0 : roundRobin.computeIfAbsent(cluster.uuid(), id -> new AtomicInteger()).getAndIncrement();
+        for (int i = 0; i < servers.size(); i++) {
+            InetSocketAddress server = servers.get(Math.floorMod(start + i, servers.size()));
+            if (!tried.contains(server)) {
+                return server;
+            }
+        }
+        return null;
+    }
+
+    /** A version's servers now. */
+    private List<InetSocketAddress> servers(Cluster cluster) {
+        if (cluster.group() != null) {
+            return groupServers.servers(cluster.group());
+        }
+        // Resolved once per version, not on the event loop for every request.
+        return staticServers.computeIfAbsent(cluster.uuid(),
+                id -> cluster.servers().stream().map(s -> new InetSocketAddress(s.ip(), s.port())).toList());
     }
 }

@@ -60,13 +60,13 @@ final class Routes implements GatewayService {
         if (version == null) {
             throw PlinthException.invalid("a version is needed");
         }
-        if (version.servers().isEmpty()) {
-            throw PlinthException.invalid("a version needs at least one server, host:port");
+        if (version.servers().isEmpty() == (version.group() == null)) {
+            throw PlinthException.invalid("a version is served either by servers (host:port) or by a hub group");
         }
         List<Cluster.Server> servers = version.servers().stream().map(Routes::server).toList();
         Cluster cluster = new Cluster(servers, version.version(), new Cluster.UpgradeTransition(
                 Cluster.Mode.valueOf(version.mode().name()), version.sessionTimeout(), version.percentage(), version.durationSeconds()),
-                null, null, Route.DEFAULT.equals(route) ? null : route, null);
+                null, null, Route.DEFAULT.equals(route) ? null : route, version.group(), null);
         try {
             return version(clusters.get(clusters.add(cluster)).orElseThrow());
         } catch (IllegalArgumentException e) {
@@ -132,7 +132,7 @@ final class Routes implements GatewayService {
     private static BackendVersion version(Cluster cluster) {
         Cluster.UpgradeTransition transition = cluster.upgradeTransition();
         return new BackendVersion(cluster.uuid(), cluster.version(),
-                cluster.servers().stream().map(s -> s.ip() + ":" + s.port()).toList(),
+                cluster.servers().stream().map(s -> s.ip() + ":" + s.port()).toList(), cluster.group(),
                 UpgradeMode.valueOf(transition.mode().name()), transition.sessionTimeout(), transition.percentageTransitionPerRequest(),
                 transition.durationSeconds(), cluster.rolledBack() == null ? null : cluster.rolledBack().at(),
                 cluster.rolledBack() == null ? null : cluster.rolledBack().reason());

@@ -1,5 +1,7 @@
 package io.plinth.impl.gateway;
 
+import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -40,7 +42,12 @@ final class Shadow implements BackendUser {
     }
 
     void start() {
-        gateway.backends().acquire(loop, gateway.pick(cluster)).addListener((Future<Channel> connected) -> {
+        InetSocketAddress address = gateway.pick(cluster, List.of());
+        if (address == null) {
+            finish(Comparison.Observed.failed("no server to send to"));
+            return;
+        }
+        gateway.backends().acquire(loop, address).addListener((Future<Channel> connected) -> {
             if (!connected.isSuccess()) {
                 finish(Comparison.Observed.failed("cannot connect: " + connected.cause()));
                 return;

@@ -118,7 +118,18 @@ public final class ComponentHarness implements Harness {
         Running instance = running.get(instanceId);
         if (instance != null) {
             instance.stopReason = reason;
+            unavailableBeforeStop(instanceId);
             ask(instance, reason, grace);
+        }
+    }
+
+    /** Selectors (and the gateway) stop choosing it before it is asked to stop, so new work goes elsewhere. */
+    private void unavailableBeforeStop(String instanceId) {
+        try {
+            hub.get().setAvailable(instanceId, false);
+        } catch (RuntimeException e) {
+            // Not in the hub (it never started) or no hub now: it is destroyed all the same.
+            LOG.debug("Could not mark instance {} unavailable before destroying it: {}", instanceId, e.toString());
         }
     }
 

@@ -18,8 +18,9 @@ final class BackendVersions {
         return BigDecimal.valueOf(version.version()).toPlainString();
     }
 
+    /** Its servers, or the group that serves it: "127.0.0.1:1034, 127.0.0.1:1035" or "group web". */
     static String servers(BackendVersion version) {
-        return String.join(", ", version.servers());
+        return version.group() != null ? "group " + version.group() : String.join(", ", version.servers());
     }
 
     /** The mode with its setting, if any: "INSTANT", "SESSION 60 s", "GRADUAL 20 %". */

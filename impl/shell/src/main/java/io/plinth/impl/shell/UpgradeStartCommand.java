@@ -21,8 +21,12 @@ public class UpgradeStartCommand extends UpgradeCommand {
     @Argument(index = 0, name = "version", required = true, description = "Its version number, e.g. 1.1; the highest is the newest")
     double version;
 
-    @Argument(index = 1, name = "servers", required = true, multiValued = true, description = "Its servers, host:port")
-    List<String> servers;
+    @Argument(index = 1, name = "servers", multiValued = true, description = "Its servers, host:port (or use -g)")
+    List<String> servers = List.of();
+
+    @Option(name = "-g", aliases = "--group",
+            description = "The hub group whose available members serve it, each at its " + GatewayService.ADDRESS_ATTRIBUTE + " attribute")
+    String group;
 
     @Option(name = "-m", aliases = "--mode",
             description = "How traffic moves to it: instant (all at once; the default), session (new sessions, needs -t),"
@@ -44,9 +48,12 @@ public class UpgradeStartCommand extends UpgradeCommand {
     protected void run(GatewayService gateway) {
         UpgradeMode upgradeMode = parseMode();
         checkSettings(upgradeMode);
+        if (servers.isEmpty() == (group == null)) {
+            throw new IllegalArgumentException("name its servers (host:port ...) or its hub group (-g GROUP), one of the two");
+        }
         servers.forEach(UpgradeStartCommand::checkServer);
         BackendVersion added = gateway.addVersion(route,
-                new BackendVersion(null, version, servers, upgradeMode, sessionTimeout, percentage, durationSeconds, null, null));
+                new BackendVersion(null, version, servers, group, upgradeMode, sessionTimeout, percentage, durationSeconds, null, null));
         System.out.println(added.id());
         System.out.println("Added to route " + route + ": " + BackendVersions.summary(added));
     }
