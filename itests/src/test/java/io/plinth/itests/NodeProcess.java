@@ -31,6 +31,19 @@ final class NodeProcess implements AutoCloseable {
         setProperty("etc/org.apache.karaf.shell.cfg", "sshPort", String.valueOf(8101 + portOffset));
         setProperty("etc/io.plinth.gateway.cfg", "port", String.valueOf(8080 + portOffset));
         setProperty("etc/io.plinth.gateway.cfg", "adminPort", String.valueOf(9090 + portOffset));
+        setProperty("etc/io.plinth.cluster.cfg", "joinPort", String.valueOf(7900 + portOffset));
+        setProperty("etc/io.plinth.cluster.cfg", "nodeName", home.getFileName().toString());
+        setProperty("etc/io.plinth.cluster.cfg", "advertisedHost", "127.0.0.1");
+    }
+
+    /** The node's directory. */
+    Path home() {
+        return home;
+    }
+
+    /** The port of the cluster's join service (on a node holding the CA). */
+    int joinPort() {
+        return httpPort - 8181 + 7900;
     }
 
     Http http() {

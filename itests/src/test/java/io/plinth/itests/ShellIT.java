@@ -98,6 +98,14 @@ public class ShellIT extends PlinthTestSupport {
     }
 
     @Test
+    public void clusterCommandsSayWhatIsMissing() throws Exception {
+        assertTrue(run("plinth:cluster-status").out().contains("is in no cluster"));
+        assertTrue(run("plinth:cluster-token").err().contains("in no cluster"));
+        assertTrue(run("plinth:cluster-join nonsense").err().contains("plinth-join."));
+        assertTrue(run("plinth:cluster-init Bad_Name").err().contains("lowercase"));
+    }
+
+    @Test
     public void gatewayUpgradesFromTheShell() throws Exception {
         Printed first = run("plinth:upgrade-start 1 127.0.0.1:1034");
         assertEquals(first.err(), "", first.err());

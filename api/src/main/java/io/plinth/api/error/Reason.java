@@ -8,6 +8,8 @@ public enum Reason {
     NOT_FOUND(404),
     /** The operation clashes with existing state (duplicate type, instances still running, ...). */
     CONFLICT(409),
+    /** The caller may not do this (a join token that is used, expired or unknown; a certificate of another CA). */
+    DENIED(403),
     /** The component was asked politely and said no (terminate refused, name taken). */
     REFUSED(409),
     /** The request expired before it could be fulfilled. */

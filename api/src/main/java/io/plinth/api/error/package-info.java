@@ -1,6 +1,6 @@
 /** Errors shared by every Plinth service: {@link io.plinth.api.error.PlinthException} and its {@link io.plinth.api.error.Reason}. */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.plinth.api.error;
 
 import org.osgi.annotation.bundle.Export;

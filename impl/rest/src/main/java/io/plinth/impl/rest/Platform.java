@@ -3,6 +3,7 @@ package io.plinth.impl.rest;
 import java.time.Duration;
 
 import io.plinth.api.component.ComponentController;
+import io.plinth.api.cluster.ClusterService;
 import io.plinth.api.gateway.GatewayService;
 import io.plinth.api.hub.Hub;
 import io.plinth.support.ServiceProxy;
@@ -24,12 +25,14 @@ public final class Platform {
     private ServiceProxy<Hub> hub;
     private ServiceProxy<ComponentController> controller;
     private ServiceProxy<GatewayService> gateway;
+    private ServiceProxy<ClusterService> cluster;
 
     @Activate
     void activate(BundleContext context) {
         hub = new ServiceProxy<>(context, Hub.class, PATIENCE);
         controller = new ServiceProxy<>(context, ComponentController.class, PATIENCE);
         gateway = new ServiceProxy<>(context, GatewayService.class, PATIENCE);
+        cluster = new ServiceProxy<>(context, ClusterService.class, PATIENCE);
     }
 
     @Deactivate
@@ -37,6 +40,7 @@ public final class Platform {
         hub.close();
         controller.close();
         gateway.close();
+        cluster.close();
     }
 
     Hub hub() {
@@ -49,5 +53,9 @@ public final class Platform {
 
     GatewayService gateway() {
         return gateway.get();
+    }
+
+    ClusterService cluster() {
+        return cluster.get();
     }
 }

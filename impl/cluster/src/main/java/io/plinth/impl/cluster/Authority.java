@@ -1,0 +1,169 @@
+package io.plinth.impl.cluster;
+
+import java.math.BigInteger;
+import java.net.InetAddress;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.MessageDigest;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.HexFormat;
+
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.X500NameBuilder;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.CertIOException;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+/**
+ * The cluster's certificate authority (seed 000 §4.9): an EC P-256 key and a self-signed
+ * certificate {@code DC=<cluster>, O=plinth, CN=Plinth cluster CA}, which signs node
+ * certificates with the seed's subject scheme: DC = cluster, O = sub-system ({@code node}),
+ * OU = node name, UID = node id, and the node's address as subject alternative name.
+ */
+final class Authority {
+
+    private static final String SIGNATURE = "SHA256withECDSA";
+    /** Certificates start a little in the past: clocks of the nodes are never quite the same. */
+    private static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final PrivateKey key;
+    private final X509Certificate certificate;
+
+    Authority(PrivateKey key, X509Certificate certificate) {
+        this.key = key;
+        this.certificate = certificate;
+    }
+
+    /** A new CA for a cluster. */
+    static Authority create(String cluster, Duration validity) {
+        KeyPair pair = newKeyPair();
+        X500Name subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.DC, cluster).addRDN(BCStyle.O, "plinth")
+                .addRDN(BCStyle.CN, "Plinth cluster CA").build();
+        try {
+            JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
+            X509v3CertificateBuilder builder = builder(subject, subject, pair.getPublic(), validity)
+                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
+                    .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
+                    .addExtension(Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(pair.getPublic()));
+            return new Authority(pair.getPrivate(), sign(builder, pair.getPrivate()));
+        } catch (GeneralSecurityException | CertIOException e) {
+            throw new IllegalStateException("cannot create the cluster CA", e);
+        }
+    }
+
+    /** A fresh EC P-256 key pair, made in this process. */
+    static KeyPair newKeyPair() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+            generator.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
+            return generator.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("no EC P-256 key generator in this JVM", e);
+        }
+    }
+
+    PrivateKey key() {
+        return key;
+    }
+
+    X509Certificate certificate() {
+        return certificate;
+    }
+
+    String cluster() {
+        return Subjects.attribute(certificate.getSubjectX500Principal(), BCStyle.DC);
+    }
+
+    /** A node's certificate, for a key whose possession its requester proved. */
+    X509Certificate certifyNode(PublicKey nodeKey, String nodeName, String nodeId, String host, Duration validity) {
+        X500Name subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.DC, cluster()).addRDN(BCStyle.O, "node")
+                .addRDN(BCStyle.OU, nodeName).addRDN(BCStyle.UID, nodeId).build();
+        try {
+            JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
+            X509v3CertificateBuilder builder = builder(X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded()),
+                    subject, nodeKey, validity)
+                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
+                    .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
+                    .addExtension(Extension.extendedKeyUsage, false,
+                            new ExtendedKeyUsage(new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}))
+                    .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(alternativeName(host)))
+                    .addExtension(Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(nodeKey))
+                    .addExtension(Extension.authorityKeyIdentifier, false, extensions.createAuthorityKeyIdentifier(certificate));
+            return sign(builder, key);
+        } catch (GeneralSecurityException | CertIOException e) {
+            throw new IllegalStateException("cannot certify node " + nodeName, e);
+        }
+    }
+
+    /** The SHA-256 of a certificate's encoding, as lowercase hex: how a token names the CA. */
+    static String fingerprint(X509Certificate certificate) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded()));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** 160 random bits, hex: a node's id (its certificate's UID). */
+    static String newId() {
+        byte[] id = new byte[20];
+        RANDOM.nextBytes(id);
+        return HexFormat.of().formatHex(id);
+    }
+
+    private static GeneralName alternativeName(String host) {
+        boolean literal = host.matches("[0-9.]+") || host.contains(":");
+        return literal ? new GeneralName(GeneralName.iPAddress, literalAddress(host)) : new GeneralName(GeneralName.dNSName, host);
+    }
+
+    private static String literalAddress(String host) {
+        try {
+            return InetAddress.getByName(host).getHostAddress(); // a literal: no lookup happens
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException("not an IP address: " + host, e);
+        }
+    }
+
+    private static X509v3CertificateBuilder builder(X500Name issuer, X500Name subject, PublicKey key, Duration validity) {
+        Instant now = Instant.now();
+        return new JcaX509v3CertificateBuilder(issuer, new BigInteger(127, RANDOM).add(BigInteger.ONE),
+                Date.from(now.minus(CLOCK_SKEW)), Date.from(now.plus(validity)), subject, key);
+    }
+
+    private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey key) throws GeneralSecurityException {
+        try {
+            ContentSigner signer = new JcaContentSignerBuilder(SIGNATURE).build(key);
+            return new JcaX509CertificateConverter().getCertificate(builder.build(signer));
+        } catch (OperatorCreationException e) {
+            throw new GeneralSecurityException(e);
+        }
+    }
+
+    /** Checks that a certificate was signed by a CA and is valid now. */
+    static void verify(X509Certificate issued, X509Certificate ca) throws GeneralSecurityException {
+        issued.verify(ca.getPublicKey());
+        issued.checkValidity();
+    }
+}

@@ -1,0 +1,256 @@
+package io.plinth.impl.cluster;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.PublicKey;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+import io.plinth.api.cluster.ClusterInfo;
+import io.plinth.api.cluster.ClusterService;
+import io.plinth.api.cluster.JoinToken;
+import io.plinth.api.error.PlinthException;
+import io.plinth.api.error.Reason;
+
+import org.bouncycastle.asn1.x500.X500NameBuilder;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+import org.bouncycastle.pkcs.PKCSException;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This node's membership of a cluster: initializing one (creating its CA), issuing join tokens,
+ * admitting nodes that redeem them, and joining with one. What it learns is kept by {@link NodeFiles}.
+ */
+@Component(service = ClusterService.class, configurationPid = "io.plinth.cluster", configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Designate(ocd = ClusterNode.Config.class)
+public final class ClusterNode implements ClusterService {
+
+    @ObjectClassDefinition(name = "Plinth cluster", description = "Cluster CA, join tokens and this node's membership")
+    public @interface Config {
+        @AttributeDefinition(description = "This node's name (its certificate's OU); empty means the host name")
+        String nodeName() default "";
+
+        @AttributeDefinition(description = "The address other nodes reach this node at (in tokens and certificates); empty means the host's address")
+        String advertisedHost() default "";
+
+        @AttributeDefinition(description = "Address of the join service (HTTPS, on nodes holding the CA)")
+        String joinHost() default "0.0.0.0";
+
+        @AttributeDefinition(description = "Port of the join service")
+        int joinPort() default 7900;
+
+        @AttributeDefinition(description = "Days a node certificate is valid")
+        int certificateDays() default 30;
+
+        @AttributeDefinition(description = "Days the cluster CA certificate is valid")
+        int caDays() default 365;
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
+    private static final String NODE_KEYS = "node";
+    private static final String CA_KEYS = "ca";
+    private static final String NAME = "[A-Za-z0-9][A-Za-z0-9._-]{0,62}";
+    private static final String CLUSTER_NAME = "[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?";
+    private static final Duration MAX_TOKEN_TTL = Duration.ofHours(24);
+
+    private Config config;
+    private String nodeName;
+    private String advertisedHost;
+    private NodeFiles files;
+    private Tokens tokens;
+    private volatile NodeFiles.KeyEntry identity;
+    private volatile Authority authority;
+    private JoinServer joinServer;
+    /** Why the join service is not running on a node that holds the CA, or null. */
+    private String joinServerProblem;
+
+    @Activate
+    synchronized void activate(Config configuration) throws UnknownHostException {
+        config = configuration;
+        nodeName = configuration.nodeName().isBlank() ? InetAddress.getLocalHost().getHostName() : configuration.nodeName().trim();
+        if (!nodeName.matches(NAME)) {
+            throw new IllegalArgumentException("nodeName '" + nodeName + "' is not a name: letters, digits, '.', '_', '-'");
+        }
+        advertisedHost = configuration.advertisedHost().isBlank() ? InetAddress.getLocalHost().getHostAddress()
+                : configuration.advertisedHost().trim();
+        files = new NodeFiles();
+        tokens = new Tokens();
+        identity = files.keyEntry(NODE_KEYS).orElse(null);
+        authority = files.keyEntry(CA_KEYS).map(ca -> new Authority(ca.key(), ca.certificate())).orElse(null);
+        if (authority != null) {
+            startJoinServer();
+        }
+    }
+
+    @Deactivate
+    synchronized void deactivate() {
+        if (joinServer != null) {
+            joinServer.close();
+            joinServer = null;
+        }
+    }
+
+    @Override
+    public ClusterInfo info() {
+        Optional<NodeFiles.Membership> membership = files.membership();
+        NodeFiles.KeyEntry keys = identity;
+        if (membership.isEmpty() || keys == null) {
+            return ClusterInfo.none(nodeName);
+        }
+        NodeFiles.Membership m = membership.get();
+        X509Certificate certificate = keys.certificate();
+        return new ClusterInfo(true, m.cluster(), m.node(), m.nodeId(), m.caFingerprint(),
+                certificate.getSubjectX500Principal().getName(), certificate.getNotAfter().toInstant());
+    }
+
+    @Override
+    public synchronized ClusterInfo initialize(String clusterName) {
+        if (clusterName == null || !clusterName.matches(CLUSTER_NAME)) {
+            throw PlinthException.invalid("a cluster name is 1 to 63 lowercase letters, digits and '-', not '" + clusterName + "'");
+        }
+        refuseIfMember();
+        Authority ca = Authority.create(clusterName, Duration.ofDays(config.caDays()));
+        KeyPair node = Authority.newKeyPair();
+        String nodeId = Authority.newId();
+        X509Certificate certificate = ca.certifyNode(node.getPublic(), nodeName, nodeId, advertisedHost, nodeValidity());
+        files.saveKeyEntry(CA_KEYS, new NodeFiles.KeyEntry(ca.key(), new X509Certificate[] {ca.certificate()}));
+        become(new NodeFiles.Membership(clusterName, nodeName, nodeId, Authority.fingerprint(ca.certificate())),
+                new NodeFiles.KeyEntry(node.getPrivate(), new X509Certificate[] {certificate, ca.certificate()}));
+        authority = ca;
+        startJoinServer();
+        LOG.info("Initialized cluster {}: this node ({}) holds its CA, fingerprint {}", clusterName, nodeName,
+                Authority.fingerprint(ca.certificate()));
+        return info();
+    }
+
+    @Override
+    public synchronized JoinToken issueToken(Duration ttl) {
+        Duration lasts = ttl == null ? DEFAULT_TOKEN_TTL : ttl;
+        if (lasts.compareTo(Duration.ofSeconds(1)) < 0 || lasts.compareTo(MAX_TOKEN_TTL) > 0) {
+            throw PlinthException.invalid("a token lasts 1 s to 24 h, not " + lasts);
+        }
+        NodeFiles.Membership membership = files.membership()
+                .orElseThrow(() -> PlinthException.conflict("this node is in no cluster: initialize one or join one first"));
+        if (authority == null) {
+            throw PlinthException.conflict("this node does not hold the CA of cluster " + membership.cluster()
+                    + "; issue the token on the node that initialized it");
+        }
+        if (joinServer == null) {
+            throw new PlinthException(Reason.UNAVAILABLE, "the join service is not running: " + joinServerProblem);
+        }
+        String seed = (advertisedHost.contains(":") ? "[" + advertisedHost + "]" : advertisedHost) + ":" + config.joinPort();
+        Instant expires = Instant.now().plus(lasts);
+        String token = tokens.issue(seed, membership.caFingerprint(), lasts);
+        LOG.info("Issued a join token for cluster {}, valid until {}", membership.cluster(), expires);
+        return new JoinToken(token, seed, expires);
+    }
+
+    @Override
+    public synchronized ClusterInfo join(String token) {
+        refuseIfMember();
+        Tokens.Content content = Tokens.parse(token);
+        KeyPair keys = Authority.newKeyPair();
+        JoinProtocol.Answer answer = JoinClient.join(content,
+                new JoinProtocol.Request(token.trim(), Pem.of(certificateRequest(keys)), nodeName, advertisedHost));
+        X509Certificate ca = Pem.certificate(answer.ca());
+        X509Certificate certificate = Pem.certificate(answer.certificate());
+        if (!Authority.fingerprint(ca).equals(content.ca())) {
+            throw new PlinthException(Reason.DENIED, "the seed answered with a CA other than the one the token names");
+        }
+        try {
+            Authority.verify(certificate, ca);
+        } catch (GeneralSecurityException e) {
+            throw new PlinthException(Reason.DENIED, "the certificate the seed sent is not valid under the cluster CA: " + e.getMessage());
+        }
+        if (!certificate.getPublicKey().equals(keys.getPublic())) {
+            throw new PlinthException(Reason.FAILED, "the seed certified a key other than this node's");
+        }
+        become(new NodeFiles.Membership(answer.cluster(), nodeName, answer.nodeId(), content.ca()),
+                new NodeFiles.KeyEntry(keys.getPrivate(), new X509Certificate[] {certificate, ca}));
+        LOG.info("Joined cluster {} through {} as node {} ({})", answer.cluster(), content.seed(), nodeName, answer.nodeId());
+        return info();
+    }
+
+    /** The seed's side of a join: checks the request, spends the token, and certifies the new node's key. */
+    private JoinProtocol.Answer admit(JoinProtocol.Request request) {
+        Authority ca = authority;
+        if (request.node() == null || !request.node().matches(NAME) || request.host() == null || request.host().isBlank()) {
+            throw PlinthException.invalid("a join request names the node (letters, digits, '.', '_', '-') and its address");
+        }
+        Tokens.Content content = Tokens.parse(request.token());
+        if (!content.ca().equals(Authority.fingerprint(ca.certificate()))) {
+            throw new PlinthException(Reason.DENIED, "this join token is for another cluster");
+        }
+        PublicKey key = provenKey(Pem.request(request.csr()));
+        tokens.redeem(content); // only now: a request that is merely malformed does not spend the token
+        String nodeId = Authority.newId();
+        X509Certificate certificate = ca.certifyNode(key, request.node(), nodeId, request.host(), nodeValidity());
+        LOG.info("Node {} ({}) at {} joined cluster {}", request.node(), nodeId, request.host(), ca.cluster());
+        return new JoinProtocol.Answer(ca.cluster(), nodeId, Pem.of(certificate), Pem.of(ca.certificate()));
+    }
+
+    /** The key of a certificate request whose signature shows its sender holds the private key. */
+    private static PublicKey provenKey(PKCS10CertificationRequest request) {
+        try {
+            if (!request.isSignatureValid(new JcaContentVerifierProviderBuilder().build(request.getSubjectPublicKeyInfo()))) {
+                throw PlinthException.invalid("the certificate request's signature does not match its key");
+            }
+            return new JcaPKCS10CertificationRequest(request).getPublicKey();
+        } catch (OperatorCreationException | PKCSException | GeneralSecurityException e) {
+            throw PlinthException.invalid("the certificate request cannot be checked: " + e.getMessage());
+        }
+    }
+
+    private PKCS10CertificationRequest certificateRequest(KeyPair keys) {
+        try {
+            return new JcaPKCS10CertificationRequestBuilder(new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, nodeName).build(),
+                    keys.getPublic()).build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate()));
+        } catch (OperatorCreationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void become(NodeFiles.Membership membership, NodeFiles.KeyEntry keys) {
+        files.saveKeyEntry(NODE_KEYS, keys);
+        files.saveMembership(membership);
+        identity = keys;
+    }
+
+    private void refuseIfMember() {
+        files.membership().ifPresent(m -> {
+            throw PlinthException.conflict("this node is already node " + m.node() + " of cluster " + m.cluster());
+        });
+    }
+
+    private void startJoinServer() {
+        try {
+            joinServer = new JoinServer(config.joinHost(), config.joinPort(), identity, this::admit);
+            joinServerProblem = null;
+        } catch (Exception e) {
+            joinServerProblem = e.toString();
+            LOG.error("Cannot take join requests on {}:{}; no join token can be issued: {}", config.joinHost(), config.joinPort(), e.toString());
+        }
+    }
+
+    private Duration nodeValidity() {
+        return Duration.ofDays(config.certificateDays());
+    }
+}

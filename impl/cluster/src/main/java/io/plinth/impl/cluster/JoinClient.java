@@ -1,0 +1,134 @@
+package io.plinth.impl.cluster;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.GeneralSecurityException;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509ExtendedTrustManager;
+
+import io.plinth.api.error.PlinthException;
+import io.plinth.api.error.Reason;
+
+/**
+ * The new node's side of the join exchange: it trusts the seed only if the seed's certificate
+ * was issued by the CA whose fingerprint the token carries, so a token sent to the wrong place
+ * reveals nothing (the TLS handshake fails before the request, and its secret, is sent).
+ */
+final class JoinClient {
+
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(20);
+
+    private JoinClient() {
+    }
+
+    static JoinProtocol.Answer join(Tokens.Content token, JoinProtocol.Request request) {
+        PinnedTrust trust = new PinnedTrust(token.ca());
+        HttpResponse<String> response;
+        try {
+            SSLContext tls = SSLContext.getInstance("TLSv1.3");
+            tls.init(null, new TrustManager[] {trust}, null);
+            HttpClient client = HttpClient.newBuilder().sslContext(tls).connectTimeout(CONNECT_TIMEOUT).build();
+            response = client.send(HttpRequest.newBuilder(URI.create("https://" + token.seed() + JoinProtocol.PATH))
+                    .timeout(ANSWER_TIMEOUT).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(JoinProtocol.JSON.writeValueAsString(request))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (SSLHandshakeException e) {
+            String refusal = trust.refusal;
+            throw new PlinthException(refusal != null ? Reason.DENIED : Reason.UNAVAILABLE,
+                    refusal != null ? refusal : "no TLS connection to the seed " + token.seed() + ": " + e.getMessage());
+        } catch (ConnectException e) {
+            throw new PlinthException(Reason.UNAVAILABLE, "cannot reach the seed " + token.seed() + " the token names: " + e);
+        } catch (IOException | GeneralSecurityException e) {
+            throw new PlinthException(Reason.UNAVAILABLE, "joining through " + token.seed() + " failed: " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PlinthException(Reason.UNAVAILABLE, "interrupted while joining");
+        }
+        try {
+            if (response.statusCode() == 200) {
+                return JoinProtocol.JSON.readValue(response.body(), JoinProtocol.Answer.class);
+            }
+            JoinProtocol.ErrorBody error = JoinProtocol.JSON.readValue(response.body(), JoinProtocol.ErrorBody.class);
+            Reason reason = switch (response.statusCode()) {
+                case 400 -> Reason.INVALID;
+                case 403 -> Reason.DENIED;
+                default -> Reason.FAILED;
+            };
+            throw new PlinthException(reason, "the seed " + token.seed() + " refused: " + error.message());
+        } catch (IOException e) {
+            throw new PlinthException(Reason.FAILED, "the seed " + token.seed() + " answered " + response.statusCode() + " in a form not understood");
+        }
+    }
+
+    /** Trusts a server chain only if it leads to the one CA certificate with the pinned fingerprint. */
+    private static final class PinnedTrust extends X509ExtendedTrustManager {
+        private final String caFingerprint;
+        /** Why the seed was not trusted, for the person joining. */
+        volatile String refusal;
+
+        PinnedTrust(String caFingerprint) {
+            this.caFingerprint = caFingerprint;
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            for (X509Certificate candidate : chain) {
+                if (Authority.fingerprint(candidate).equals(caFingerprint)) {
+                    try {
+                        Authority.verify(chain[0], candidate);
+                        return;
+                    } catch (GeneralSecurityException e) {
+                        refusal = "the seed's certificate is not valid under the cluster CA: " + e.getMessage();
+                        throw new CertificateException(refusal, e);
+                    }
+                }
+            }
+            refusal = "the seed's certificate (" + chain[0].getSubjectX500Principal().getName()
+                    + ") is not from the cluster CA the token names; refusing to send it the token";
+            throw new CertificateException(refusal);
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+            checkServerTrusted(chain, authType);
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+            checkServerTrusted(chain, authType);
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            throw new CertificateException("a joining node serves nobody");
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+            checkClientTrusted(chain, authType);
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+            checkClientTrusted(chain, authType);
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package io.plinth.impl.cluster;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+
+/**
+ * The join exchange (seed 000 §4.9.6, initial handoff), JSON over HTTPS: the new node sends
+ * {@code POST /join} with the token, a PKCS #10 request for its own key and its name and address;
+ * the seed answers with the node's certificate and the CA's, or with an error in the shape of the
+ * platform's REST errors.
+ */
+final class JoinProtocol {
+
+    static final String PATH = "/join";
+    static final ObjectMapper JSON = JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+
+    private JoinProtocol() {
+    }
+
+    record Request(String token, String csr, String node, String host) {
+    }
+
+    record Answer(String cluster, String nodeId, String certificate, String ca) {
+    }
+
+    record ErrorBody(int status, String error, String message) {
+    }
+}

@@ -1,0 +1,128 @@
+package io.plinth.impl.cluster;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+import javax.net.ssl.SSLException;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.timeout.ReadTimeoutHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.plinth.api.error.PlinthException;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where new nodes redeem join tokens: HTTPS (TLS 1.3 only) with this node's certificate. Clients
+ * have no certificate yet, so none is asked for; the token is their credential. One thread: joins are rare.
+ */
+final class JoinServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JoinServer.class);
+    private static final int MAX_REQUEST_BYTES = 64 * 1024;
+    private static final int READ_TIMEOUT_SECONDS = 10;
+
+    private final EventLoopGroup loop = new NioEventLoopGroup(1, new DefaultThreadFactory("plinth-cluster-join", true));
+    private final Channel server;
+
+    JoinServer(String host, int port, NodeFiles.KeyEntry identity, Function<JoinProtocol.Request, JoinProtocol.Answer> admit)
+            throws SSLException, InterruptedException {
+        SslContext tls = SslContextBuilder.forServer(identity.key(), identity.chain()).sslProvider(SslProvider.JDK)
+                .protocols("TLSv1.3").clientAuth(ClientAuth.NONE).build();
+        try {
+            server = new ServerBootstrap().group(loop).channel(NioServerSocketChannel.class)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel channel) {
+                            channel.pipeline().addLast(tls.newHandler(channel.alloc()), new ReadTimeoutHandler(READ_TIMEOUT_SECONDS),
+                                    new HttpServerCodec(), new HttpObjectAggregator(MAX_REQUEST_BYTES), new Handler(admit));
+                        }
+                    })
+                    .bind(new InetSocketAddress(host, port)).sync().channel();
+        } catch (InterruptedException | RuntimeException e) {
+            loop.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            throw e;
+        }
+        LOG.info("Taking join requests over HTTPS on {}:{}", host, ((InetSocketAddress) server.localAddress()).getPort());
+    }
+
+    @Override
+    public void close() {
+        server.close().syncUninterruptibly();
+        loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    private static final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
+        private final Function<JoinProtocol.Request, JoinProtocol.Answer> admit;
+
+        Handler(Function<JoinProtocol.Request, JoinProtocol.Answer> admit) {
+            this.admit = admit;
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+            if (!request.method().equals(HttpMethod.POST) || !JoinProtocol.PATH.equals(request.uri())) {
+                error(ctx, HttpResponseStatus.NOT_FOUND, "only POST " + JoinProtocol.PATH + " is served here");
+                return;
+            }
+            try {
+                JoinProtocol.Request join = JoinProtocol.JSON.readValue(request.content().toString(StandardCharsets.UTF_8),
+                        JoinProtocol.Request.class);
+                respond(ctx, HttpResponseStatus.OK, JoinProtocol.JSON.writeValueAsString(admit.apply(join)));
+            } catch (PlinthException e) {
+                error(ctx, HttpResponseStatus.valueOf(e.reason().httpStatus()), e.getMessage());
+            } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
+                error(ctx, HttpResponseStatus.BAD_REQUEST, "not a join request: " + e.getMessage());
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            LOG.debug("Join connection from {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+            ctx.close();
+        }
+
+        private static void error(ChannelHandlerContext ctx, HttpResponseStatus status, String message) {
+            try {
+                respond(ctx, status, JoinProtocol.JSON.writeValueAsString(new JoinProtocol.ErrorBody(status.code(), status.reasonPhrase(), message)));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        private static void respond(ChannelHandlerContext ctx, HttpResponseStatus status, String json) {
+            FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.copiedBuffer(json, StandardCharsets.UTF_8));
+            response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
+                    .setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes())
+                    .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package io.plinth.impl.cluster;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Optional;
+
+import io.plinth.support.JsonFile;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a node keeps of its cluster membership, in {@code ${karaf.data}/plinth/cluster} (mode 0700):
+ * {@code membership.json}; {@code node.p12}, its key and certificate chain; on the node holding the
+ * CA, {@code ca.p12}. Key stores are PKCS #12 encrypted (PBES2, AES-256) with the node secret, so no
+ * private key is ever written in plaintext. The node secret itself, 32 random bytes, is kept in
+ * {@code node.secret}, mode 0600.
+ */
+final class NodeFiles {
+
+    /** What a node remembers of its cluster. */
+    record Membership(String cluster, String node, String nodeId, String caFingerprint) {
+    }
+
+    /** A private key with its certificate chain, the key's own certificate first. */
+    record KeyEntry(PrivateKey key, X509Certificate[] chain) {
+        X509Certificate certificate() {
+            return chain[0];
+        }
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(NodeFiles.class);
+    private static final String OWNER_ONLY = "rw-------";
+    private static final String ALIAS = "key";
+
+    private final Path directory;
+    private final JsonFile<Membership> membership;
+
+    NodeFiles() {
+        this.directory = JsonFile.nodeStore("cluster", "").normalize();
+        this.membership = new JsonFile<>(directory.resolve("membership.json"), Membership.class);
+        try {
+            Files.createDirectories(directory);
+            Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx------"));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create " + directory, e);
+        }
+    }
+
+    Optional<Membership> membership() {
+        return membership.read();
+    }
+
+    void saveMembership(Membership value) {
+        membership.write(value);
+    }
+
+    Optional<KeyEntry> keyEntry(String name) {
+        Path file = directory.resolve(name + ".p12");
+        if (!Files.exists(file)) {
+            return Optional.empty();
+        }
+        char[] password = password();
+        try {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(new ByteArrayInputStream(Files.readAllBytes(file)), password);
+            PrivateKey key = (PrivateKey) store.getKey(ALIAS, password);
+            Certificate[] chain = store.getCertificateChain(ALIAS);
+            return Optional.of(new KeyEntry(key, Arrays.copyOf(chain, chain.length, X509Certificate[].class)));
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("cannot read " + file + " (was node.secret replaced?)", e);
+        } finally {
+            Arrays.fill(password, '\0');
+        }
+    }
+
+    void saveKeyEntry(String name, KeyEntry entry) {
+        char[] password = password();
+        try {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            store.setKeyEntry(ALIAS, entry.key(), password, entry.chain());
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            store.store(bytes, password);
+            writeOwnerOnly(directory.resolve(name + ".p12"), bytes.toByteArray());
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("cannot save the key store " + name, e);
+        } finally {
+            Arrays.fill(password, '\0');
+        }
+    }
+
+    /** The key stores' password: the node secret, created on first use. */
+    private char[] password() {
+        Path file = directory.resolve("node.secret");
+        try {
+            if (!Files.exists(file)) {
+                byte[] secret = new byte[32];
+                new SecureRandom().nextBytes(secret);
+                writeOwnerOnly(file, secret);
+                Arrays.fill(secret, (byte) 0);
+                LOG.warn("The node secret that encrypts this node's keys is in {} (mode 0600); keep the data directory private", file);
+            }
+            byte[] secret = Files.readAllBytes(file);
+            char[] password = Base64.getEncoder().encodeToString(secret).toCharArray();
+            Arrays.fill(secret, (byte) 0);
+            return password;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read or create the node secret " + file, e);
+        }
+    }
+
+    /** Writes a file that only the node's user can read, replacing the old one at once. */
+    private void writeOwnerOnly(Path file, byte[] content) throws IOException {
+        Path temporary = directory.resolve(file.getFileName() + ".new");
+        try {
+            Files.createFile(temporary, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(OWNER_ONLY)));
+        } catch (FileAlreadyExistsException leftOver) {
+            Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString(OWNER_ONLY));
+        }
+        Files.write(temporary, content);
+        Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+}

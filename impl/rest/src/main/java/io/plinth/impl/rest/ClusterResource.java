@@ -1,0 +1,69 @@
+package io.plinth.impl.rest;
+
+import java.time.Duration;
+
+import javax.ws.rs.GET;
+import javax.ws.rs.POST;
+import javax.ws.rs.Path;
+import javax.ws.rs.Produces;
+import javax.ws.rs.core.MediaType;
+import javax.ws.rs.core.Response;
+
+import io.plinth.api.cluster.ClusterInfo;
+import io.plinth.api.cluster.JoinToken;
+
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsApplicationSelect;
+import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsExtensionSelect;
+import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsResource;
+
+/** {@code /cluster}: this node's membership; initializing a cluster, join tokens, joining one. */
+@Component(service = ClusterResource.class)
+@JaxrsResource
+@JaxrsApplicationSelect(PlinthApplication.SELECT)
+@JaxrsExtensionSelect(PlinthApplication.JSON)
+@Path("cluster")
+@Produces(MediaType.APPLICATION_JSON)
+public final class ClusterResource extends Resource {
+
+    /** Body of {@code POST /cluster}. */
+    public record Initialize(String name) {
+    }
+
+    /** Body of {@code POST /cluster/tokens}; without it, or without ttlSeconds, a token lasts 10 minutes. */
+    public record TokenRequest(Long ttlSeconds) {
+    }
+
+    /** Body of {@code POST /cluster/join}. */
+    public record Join(String token) {
+    }
+
+    @Reference
+    private Platform platform;
+
+    @GET
+    public ClusterInfo info() {
+        return platform.cluster().info();
+    }
+
+    @POST
+    public Response initialize(Initialize body) {
+        ClusterInfo info = platform.cluster().initialize(required(body).name());
+        return Response.status(Response.Status.CREATED).entity(info).build();
+    }
+
+    @POST
+    @Path("tokens")
+    public Response token(TokenRequest body) {
+        Duration ttl = body == null || body.ttlSeconds() == null ? null : Duration.ofSeconds(body.ttlSeconds());
+        JoinToken token = platform.cluster().issueToken(ttl);
+        return Response.status(Response.Status.CREATED).entity(token).build();
+    }
+
+    @POST
+    @Path("join")
+    public ClusterInfo join(Join body) {
+        return platform.cluster().join(required(body).token());
+    }
+}

@@ -1,0 +1,180 @@
+package io.plinth.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.FixMethodOrder;
+import org.junit.Test;
+import org.junit.runners.MethodSorters;
+
+/**
+ * Nodes join a cluster with one-time tokens (seed 000 §4.9.6), four real node processes on
+ * loopback: "alpha" initializes a cluster, "beta" and "gamma" join it; "rogue" initializes a
+ * cluster of its own and plays a seed that is not of the token's CA.
+ */
+@FixMethodOrder(MethodSorters.NAME_ASCENDING) // joins first, then the restart of the CA's node
+public class ClusterJoinIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static NodeProcess alpha;
+    private static NodeProcess beta;
+    private static NodeProcess gamma;
+    private static NodeProcess rogue;
+
+    @BeforeClass
+    public static void startNodes() throws Exception {
+        alpha = new NodeProcess(Path.of("target/nodes/alpha"), 24000);
+        beta = new NodeProcess(Path.of("target/nodes/beta"), 25000);
+        gamma = new NodeProcess(Path.of("target/nodes/gamma"), 26000);
+        rogue = new NodeProcess(Path.of("target/nodes/rogue"), 27000);
+        for (NodeProcess node : nodes()) {
+            node.start();
+        }
+        for (NodeProcess node : nodes()) {
+            node.awaitUp(Duration.ofSeconds(120));
+        }
+    }
+
+    @AfterClass
+    public static void stopNodes() throws Exception {
+        for (NodeProcess node : nodes()) {
+            if (node != null) {
+                node.close();
+            }
+        }
+    }
+
+    private static List<NodeProcess> nodes() {
+        return java.util.Arrays.asList(alpha, beta, gamma, rogue);
+    }
+
+    @Test
+    public void joinsNeedAOneTimeTokenFromTheClustersCa() throws Exception {
+        Http.Answer none = alpha.http().get("/cluster");
+        assertEquals(200, none.status());
+        assertFalse(none.json().get("member").asBoolean());
+        assertEquals("alpha", none.json().get("node").asText());
+
+        long started = System.nanoTime();
+        Http.Answer created = alpha.http().post("/cluster", "{\"name\":\"plinth-test\"}");
+        System.out.printf("cluster initialized (CA and node certificate) in %.1f ms%n", (System.nanoTime() - started) / 1e6);
+        assertEquals(created.body(), 201, created.status());
+        String fingerprint = created.json().get("caFingerprint").asText();
+        assertEquals(409, alpha.http().post("/cluster", "{\"name\":\"again\"}").status());
+        assertEquals(400, rogue.http().post("/cluster", "{\"name\":\"Not A Name\"}").status());
+        assertEquals(201, rogue.http().post("/cluster", "{\"name\":\"rogue\"}").status());
+        assertEquals("no token before a cluster", 409, beta.http().post("/cluster/tokens", "{}").status());
+
+        // A token whose seed is not of the CA it names: the joining node refuses to hand it over.
+        String token = token(alpha, "{}");
+        Http.Answer misled = beta.http().post("/cluster/join", json("token", withSeed(token, "127.0.0.1:" + rogue.joinPort())));
+        assertEquals(misled.body(), 403, misled.status());
+        assertTrue(misled.body(), misled.json().get("message").asText().contains("not from the cluster CA the token names"));
+
+        started = System.nanoTime();
+        Http.Answer joined = beta.http().post("/cluster/join", json("token", token));
+        System.out.printf("node joined (key, CSR, TLS, certificate) in %.1f ms%n", (System.nanoTime() - started) / 1e6);
+        assertEquals(joined.body(), 200, joined.status());
+        assertEquals("plinth-test", joined.json().get("cluster").asText());
+        assertEquals(fingerprint, joined.json().get("caFingerprint").asText());
+        String subject = joined.json().get("certificateSubject").asText();
+        assertTrue(subject, subject.contains("OU=beta") && subject.contains("O=node") && subject.contains("DC=plinth-test")
+                && subject.contains("UID=" + joined.json().get("nodeId").asText()));
+        Instant expires = Instant.parse(joined.json().get("certificateExpires").asText());
+        assertTrue(expires.isAfter(Instant.now().plus(Duration.ofDays(29))));
+        assertEquals("a member joins nothing else", 409, beta.http().post("/cluster/join", json("token", token)).status());
+        assertEquals("only the CA's node issues tokens", 409, beta.http().post("/cluster/tokens", "{}").status());
+
+        Http.Answer reused = gamma.http().post("/cluster/join", json("token", token));
+        assertEquals(reused.body(), 403, reused.status());
+        assertTrue(reused.body(), reused.json().get("message").asText().contains("used already"));
+
+        String shortLived = token(alpha, "{\"ttlSeconds\":1}");
+        Thread.sleep(1500);
+        Http.Answer expired = gamma.http().post("/cluster/join", json("token", shortLived));
+        assertEquals(expired.body(), 403, expired.status());
+        assertTrue(expired.body(), expired.json().get("message").asText().contains("expired"));
+
+        assertEquals(400, gamma.http().post("/cluster/join", json("token", "plinth-join.garbage")).status());
+        assertEquals(400, alpha.http().post("/cluster/tokens", "{\"ttlSeconds\":0}").status());
+        Http.Answer gammaJoined = gamma.http().post("/cluster/join", json("token", token(alpha, "{\"ttlSeconds\":60}")));
+        assertEquals(gammaJoined.body(), 200, gammaJoined.status());
+        assertEquals(fingerprint, gammaJoined.json().get("caFingerprint").asText());
+    }
+
+    @Test
+    public void keysAreEncryptedOnDiskAndTheCaSurvivesARestart() throws Exception {
+        if (!alpha.http().get("/cluster").json().get("member").asBoolean()) {
+            assertEquals(201, alpha.http().post("/cluster", "{\"name\":\"plinth-test\"}").status());
+        }
+        Path store = alpha.home().resolve("data/plinth/cluster");
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(store)));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(store.resolve("node.secret"))));
+        try (Stream<Path> files = Files.walk(alpha.home())) {
+            for (Path file : files.filter(Files::isRegularFile).filter(f -> f.toString().contains("plinth")).toList()) {
+                String text = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
+                assertFalse("a plaintext private key in " + file, text.contains("PRIVATE KEY"));
+            }
+        }
+        for (String keys : List.of("ca.p12", "node.p12")) {
+            KeyStore keyStore = KeyStore.getInstance("PKCS12");
+            try {
+                keyStore.load(new ByteArrayInputStream(Files.readAllBytes(store.resolve(keys))), new char[0]);
+                throw new AssertionError(keys + " opens without the node secret");
+            } catch (java.io.IOException expected) {
+                // encrypted: without the node secret its integrity cannot even be checked
+            }
+        }
+
+        String fingerprint = alpha.http().get("/cluster").json().get("caFingerprint").asText();
+        alpha.stop();
+        alpha.start();
+        alpha.awaitUp(Duration.ofSeconds(120));
+        Http.Answer after = alpha.http().get("/cluster");
+        assertTrue(after.body(), after.json().get("member").asBoolean());
+        assertEquals(fingerprint, after.json().get("caFingerprint").asText());
+        Http.Answer token = alpha.http().post("/cluster/tokens", "{}");
+        assertEquals("the CA key came back from its encrypted store: " + token.body(), 201, token.status());
+        try (Socket joinService = new Socket("127.0.0.1", alpha.joinPort())) {
+            assertTrue(joinService.isConnected());
+        }
+    }
+
+    private static String token(NodeProcess node, String body) throws Exception {
+        Http.Answer issued = node.http().post("/cluster/tokens", body);
+        assertEquals(issued.body(), 201, issued.status());
+        assertTrue(issued.json().get("seed").asText().endsWith(":" + node.joinPort()));
+        return issued.json().get("token").asText();
+    }
+
+    /** The same token (same secret, same CA), pointing at another seed. */
+    private static String withSeed(String token, String seed) throws Exception {
+        String prefix = "plinth-join.";
+        ObjectNode content = (ObjectNode) JSON.readTree(Base64.getUrlDecoder().decode(token.substring(prefix.length())));
+        content.put("seed", seed);
+        return prefix + Base64.getUrlEncoder().withoutPadding().encodeToString(JSON.writeValueAsBytes(content));
+    }
+
+    private static String json(String field, String value) throws Exception {
+        return JSON.writeValueAsString(java.util.Map.of(field, value));
+    }
+}
