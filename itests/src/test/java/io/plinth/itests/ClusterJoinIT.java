@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -28,8 +29,9 @@ import org.junit.runners.MethodSorters;
 
 /**
  * Nodes join a cluster with one-time tokens (seed 000 §4.9.6), four real node processes on
- * loopback: "alpha" initializes a cluster, "beta" and "gamma" join it; "rogue" initializes a
- * cluster of its own and plays a seed that is not of the token's CA.
+ * loopback: "alpha" initializes a cluster, "beta" and "gamma" join it, and the three form one
+ * view on the cluster channel; "rogue" initializes a cluster of its own under the same name, plays
+ * a seed that is not of the token's CA, and knocks at alpha's channel in vain.
  */
 @FixMethodOrder(MethodSorters.NAME_ASCENDING) // joins first, then the restart of the CA's node
 public class ClusterJoinIT {
@@ -46,6 +48,8 @@ public class ClusterJoinIT {
         beta = new NodeProcess(Path.of("target/nodes/beta"), 25000);
         gamma = new NodeProcess(Path.of("target/nodes/gamma"), 26000);
         rogue = new NodeProcess(Path.of("target/nodes/rogue"), 27000);
+        // The rogue knows where alpha's cluster channel is, and will use alpha's cluster name.
+        rogue.configure("io.plinth.cluster.cfg", "seeds", "127.0.0.1:" + alpha.clusterPort());
         for (NodeProcess node : nodes()) {
             node.start();
         }
@@ -81,7 +85,7 @@ public class ClusterJoinIT {
         String fingerprint = created.json().get("caFingerprint").asText();
         assertEquals(409, alpha.http().post("/cluster", "{\"name\":\"again\"}").status());
         assertEquals(400, rogue.http().post("/cluster", "{\"name\":\"Not A Name\"}").status());
-        assertEquals(201, rogue.http().post("/cluster", "{\"name\":\"rogue\"}").status());
+        assertEquals(201, rogue.http().post("/cluster", "{\"name\":\"plinth-test\"}").status());
         assertEquals("no token before a cluster", 409, beta.http().post("/cluster/tokens", "{}").status());
 
         // A token whose seed is not of the CA it names: the joining node refuses to hand it over.
@@ -119,6 +123,16 @@ public class ClusterJoinIT {
         Http.Answer gammaJoined = gamma.http().post("/cluster/join", json("token", token(alpha, "{\"ttlSeconds\":60}")));
         assertEquals(gammaJoined.body(), 200, gammaJoined.status());
         assertEquals(fingerprint, gammaJoined.json().get("caFingerprint").asText());
+
+        // The cluster channel: the three members of the CA see each other; the rogue, same cluster
+        // name and alpha as its seed but another CA, is refused by TLS and stays alone.
+        started = System.nanoTime();
+        assertTrue("one view of alpha, beta and gamma", awaitMembers(Set.of("alpha", "beta", "gamma"), Duration.ofSeconds(20)));
+        System.out.printf("one cluster view of 3 nodes %.0f ms after the last join%n", (System.nanoTime() - started) / 1e6);
+        for (NodeProcess node : List.of(beta, gamma)) {
+            assertEquals(Set.of("alpha", "beta", "gamma"), memberNames(node));
+        }
+        assertEquals(Set.of("rogue"), memberNames(rogue));
     }
 
     @Test
@@ -157,6 +171,30 @@ public class ClusterJoinIT {
         try (Socket joinService = new Socket("127.0.0.1", alpha.joinPort())) {
             assertTrue(joinService.isConnected());
         }
+        if (memberNames(beta).contains("gamma")) { // the cluster formed in the other test: alpha must find it again
+            long restarted = System.nanoTime();
+            assertTrue("alpha back in one view with beta and gamma", awaitMembers(Set.of("alpha", "beta", "gamma"), Duration.ofSeconds(40)));
+            System.out.printf("restarted seed merged back into the cluster %.0f ms after its REST API was up%n",
+                    (System.nanoTime() - restarted) / 1e6);
+        }
+    }
+
+    /** Waits until alpha, beta and gamma each see exactly {@code expected}. */
+    private static boolean awaitMembers(Set<String> expected, Duration patience) throws Exception {
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (System.nanoTime() - deadline < 0) {
+            if (memberNames(alpha).equals(expected) && memberNames(beta).equals(expected) && memberNames(gamma).equals(expected)) {
+                return true;
+            }
+            Thread.sleep(100);
+        }
+        return false;
+    }
+
+    private static Set<String> memberNames(NodeProcess node) throws Exception {
+        Set<String> names = new java.util.TreeSet<>();
+        node.http().get("/cluster/members").json().forEach(member -> names.add(member.get("name").asText()));
+        return names;
     }
 
     private static String token(NodeProcess node, String body) throws Exception {

@@ -32,6 +32,7 @@ final class NodeProcess implements AutoCloseable {
         setProperty("etc/io.plinth.gateway.cfg", "port", String.valueOf(8080 + portOffset));
         setProperty("etc/io.plinth.gateway.cfg", "adminPort", String.valueOf(9090 + portOffset));
         setProperty("etc/io.plinth.cluster.cfg", "joinPort", String.valueOf(7900 + portOffset));
+        setProperty("etc/io.plinth.cluster.cfg", "clusterPort", String.valueOf(7800 + portOffset));
         setProperty("etc/io.plinth.cluster.cfg", "nodeName", home.getFileName().toString());
         setProperty("etc/io.plinth.cluster.cfg", "advertisedHost", "127.0.0.1");
     }
@@ -39,6 +40,11 @@ final class NodeProcess implements AutoCloseable {
     /** The node's directory. */
     Path home() {
         return home;
+    }
+
+    /** The port of the cluster channel. */
+    int clusterPort() {
+        return httpPort - 8181 + 7800;
     }
 
     /** The port of the cluster's join service (on a node holding the CA). */

@@ -100,6 +100,7 @@ public class ShellIT extends PlinthTestSupport {
     @Test
     public void clusterCommandsSayWhatIsMissing() throws Exception {
         assertTrue(run("plinth:cluster-status").out().contains("is in no cluster"));
+        assertTrue(run("plinth:cluster-members").out().contains("No members"));
         assertTrue(run("plinth:cluster-token").err().contains("in no cluster"));
         assertTrue(run("plinth:cluster-join nonsense").err().contains("plinth-join."));
         assertTrue(run("plinth:cluster-init Bad_Name").err().contains("lowercase"));

@@ -20,6 +20,12 @@ public interface ClusterService {
     ClusterInfo info();
 
     /**
+     * The nodes this node's cluster channel sees now (mutual TLS with certificates of the cluster
+     * CA), itself included; empty while it is in no cluster.
+     */
+    java.util.List<ClusterMember> members();
+
+    /**
      * Makes this node the first member of a new cluster: creates the cluster CA (its key is never
      * stored in plaintext) and this node's certificate. CONFLICT when the node is a member already.
      */

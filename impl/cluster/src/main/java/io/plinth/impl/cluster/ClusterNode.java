@@ -1,6 +1,7 @@
 package io.plinth.impl.cluster;
 
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -8,13 +9,20 @@ import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 import io.plinth.api.cluster.ClusterInfo;
+import io.plinth.api.cluster.ClusterMember;
 import io.plinth.api.cluster.ClusterService;
 import io.plinth.api.cluster.JoinToken;
 import io.plinth.api.error.PlinthException;
 import io.plinth.api.error.Reason;
+import io.plinth.support.Threads;
 
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
@@ -57,6 +65,16 @@ public final class ClusterNode implements ClusterService {
         @AttributeDefinition(description = "Port of the join service")
         int joinPort() default 7900;
 
+        @AttributeDefinition(description = "Address the cluster channel binds to; empty means advertisedHost")
+        String clusterHost() default "";
+
+        @AttributeDefinition(description = "Port of the cluster channel (JGroups over mutual TLS)")
+        int clusterPort() default 7800;
+
+        @AttributeDefinition(description = "Cluster channels of other members to find the cluster through, host:port, comma-separated;"
+                + " a node that joined with a token knows its seed already")
+        String seeds() default "";
+
         @AttributeDefinition(description = "Days a node certificate is valid")
         int certificateDays() default 30;
 
@@ -79,6 +97,9 @@ public final class ClusterNode implements ClusterService {
     private volatile NodeFiles.KeyEntry identity;
     private volatile Authority authority;
     private JoinServer joinServer;
+    /** Connecting blocks for a while when a node is alone: done here, never in a caller's thread. */
+    private ExecutorService channelStarter;
+    private volatile ClusterChannel channel;
     /** Why the join service is not running on a node that holds the CA, or null. */
     private String joinServerProblem;
 
@@ -95,17 +116,31 @@ public final class ClusterNode implements ClusterService {
         tokens = new Tokens();
         identity = files.keyEntry(NODE_KEYS).orElse(null);
         authority = files.keyEntry(CA_KEYS).map(ca -> new Authority(ca.key(), ca.certificate())).orElse(null);
+        channelStarter = Executors.newSingleThreadExecutor(Threads.named("plinth-cluster-channel"));
         if (authority != null) {
             startJoinServer();
         }
+        files.membership().ifPresent(this::startChannel);
     }
 
     @Deactivate
-    synchronized void deactivate() {
+    synchronized void deactivate() throws InterruptedException {
         if (joinServer != null) {
             joinServer.close();
             joinServer = null;
         }
+        channelStarter.shutdown();
+        channelStarter.awaitTermination(30, TimeUnit.SECONDS);
+        if (channel != null) {
+            channel.close();
+            channel = null;
+        }
+    }
+
+    @Override
+    public List<ClusterMember> members() {
+        ClusterChannel current = channel;
+        return current == null ? List.of() : current.members();
     }
 
     @Override
@@ -132,7 +167,7 @@ public final class ClusterNode implements ClusterService {
         String nodeId = Authority.newId();
         X509Certificate certificate = ca.certifyNode(node.getPublic(), nodeName, nodeId, advertisedHost, nodeValidity());
         files.saveKeyEntry(CA_KEYS, new NodeFiles.KeyEntry(ca.key(), new X509Certificate[] {ca.certificate()}));
-        become(new NodeFiles.Membership(clusterName, nodeName, nodeId, Authority.fingerprint(ca.certificate())),
+        become(new NodeFiles.Membership(clusterName, nodeName, nodeId, Authority.fingerprint(ca.certificate()), List.of()),
                 new NodeFiles.KeyEntry(node.getPrivate(), new X509Certificate[] {certificate, ca.certificate()}));
         authority = ca;
         startJoinServer();
@@ -156,7 +191,7 @@ public final class ClusterNode implements ClusterService {
         if (joinServer == null) {
             throw new PlinthException(Reason.UNAVAILABLE, "the join service is not running: " + joinServerProblem);
         }
-        String seed = (advertisedHost.contains(":") ? "[" + advertisedHost + "]" : advertisedHost) + ":" + config.joinPort();
+        String seed = hostAndPort(advertisedHost, config.joinPort());
         Instant expires = Instant.now().plus(lasts);
         String token = tokens.issue(seed, membership.caFingerprint(), lasts);
         LOG.info("Issued a join token for cluster {}, valid until {}", membership.cluster(), expires);
@@ -183,7 +218,7 @@ public final class ClusterNode implements ClusterService {
         if (!certificate.getPublicKey().equals(keys.getPublic())) {
             throw new PlinthException(Reason.FAILED, "the seed certified a key other than this node's");
         }
-        become(new NodeFiles.Membership(answer.cluster(), nodeName, answer.nodeId(), content.ca()),
+        become(new NodeFiles.Membership(answer.cluster(), nodeName, answer.nodeId(), content.ca(), answer.seeds()),
                 new NodeFiles.KeyEntry(keys.getPrivate(), new X509Certificate[] {certificate, ca}));
         LOG.info("Joined cluster {} through {} as node {} ({})", answer.cluster(), content.seed(), nodeName, answer.nodeId());
         return info();
@@ -204,7 +239,8 @@ public final class ClusterNode implements ClusterService {
         String nodeId = Authority.newId();
         X509Certificate certificate = ca.certifyNode(key, request.node(), nodeId, request.host(), nodeValidity());
         LOG.info("Node {} ({}) at {} joined cluster {}", request.node(), nodeId, request.host(), ca.cluster());
-        return new JoinProtocol.Answer(ca.cluster(), nodeId, Pem.of(certificate), Pem.of(ca.certificate()));
+        return new JoinProtocol.Answer(ca.cluster(), nodeId, Pem.of(certificate), Pem.of(ca.certificate()),
+                List.of(hostAndPort(advertisedHost, config.clusterPort())));
     }
 
     /** The key of a certificate request whose signature shows its sender holds the private key. */
@@ -232,6 +268,34 @@ public final class ClusterNode implements ClusterService {
         files.saveKeyEntry(NODE_KEYS, keys);
         files.saveMembership(membership);
         identity = keys;
+        startChannel(membership);
+    }
+
+    /** Connects the cluster channel, in the background: a node alone waits a while for others. */
+    private void startChannel(NodeFiles.Membership membership) {
+        NodeFiles.KeyEntry keys = identity;
+        channelStarter.execute(() -> {
+            try {
+                List<InetSocketAddress> seeds = new ArrayList<>();
+                for (String seed : membership.seeds()) {
+                    seeds.add(ClusterChannel.address(seed));
+                }
+                for (String seed : config.seeds().split(",")) {
+                    if (!seed.isBlank()) {
+                        seeds.add(ClusterChannel.address(seed.trim()));
+                    }
+                }
+                String host = config.clusterHost().isBlank() ? advertisedHost : config.clusterHost();
+                channel = new ClusterChannel(membership.cluster(), nodeName, new InetSocketAddress(InetAddress.getByName(host),
+                        config.clusterPort()), seeds, keys);
+            } catch (Exception e) {
+                LOG.error("Cannot connect to cluster {} on port {}: {}", membership.cluster(), config.clusterPort(), e.toString(), e);
+            }
+        });
+    }
+
+    private static String hostAndPort(String host, int port) {
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
     }
 
     private void refuseIfMember() {

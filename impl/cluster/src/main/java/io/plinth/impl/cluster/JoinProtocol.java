@@ -21,7 +21,8 @@ final class JoinProtocol {
     record Request(String token, String csr, String node, String host) {
     }
 
-    record Answer(String cluster, String nodeId, String certificate, String ca) {
+    /** {@code seeds}: the cluster channels (host:port) the new node finds the cluster through. */
+    record Answer(String cluster, String nodeId, String certificate, String ca, java.util.List<String> seeds) {
     }
 
     record ErrorBody(int status, String error, String message) {

@@ -16,6 +16,7 @@ import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 
 import io.plinth.support.JsonFile;
@@ -33,7 +34,10 @@ import org.slf4j.LoggerFactory;
 final class NodeFiles {
 
     /** What a node remembers of its cluster. */
-    record Membership(String cluster, String node, String nodeId, String caFingerprint) {
+    record Membership(String cluster, String node, String nodeId, String caFingerprint, List<String> seeds) {
+        Membership {
+            seeds = seeds == null ? List.of() : List.copyOf(seeds);
+        }
     }
 
     /** A private key with its certificate chain, the key's own certificate first. */

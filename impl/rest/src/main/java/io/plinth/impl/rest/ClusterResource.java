@@ -1,6 +1,7 @@
 package io.plinth.impl.rest;
 
 import java.time.Duration;
+import java.util.List;
 
 import javax.ws.rs.GET;
 import javax.ws.rs.POST;
@@ -10,6 +11,7 @@ import javax.ws.rs.core.MediaType;
 import javax.ws.rs.core.Response;
 
 import io.plinth.api.cluster.ClusterInfo;
+import io.plinth.api.cluster.ClusterMember;
 import io.plinth.api.cluster.JoinToken;
 
 import org.osgi.service.component.annotations.Component;
@@ -45,6 +47,12 @@ public final class ClusterResource extends Resource {
     @GET
     public ClusterInfo info() {
         return platform.cluster().info();
+    }
+
+    @GET
+    @Path("members")
+    public List<ClusterMember> members() {
+        return platform.cluster().members();
     }
 
     @POST

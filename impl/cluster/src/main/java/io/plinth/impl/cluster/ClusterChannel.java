@@ -1,0 +1,145 @@
+package io.plinth.impl.cluster;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+import io.plinth.api.cluster.ClusterMember;
+
+import org.jgroups.Address;
+import org.jgroups.Event;
+import org.jgroups.JChannel;
+import org.jgroups.PhysicalAddress;
+import org.jgroups.Receiver;
+import org.jgroups.View;
+import org.jgroups.protocols.FD_ALL3;
+import org.jgroups.protocols.FRAG4;
+import org.jgroups.protocols.MERGE3;
+import org.jgroups.protocols.MFC;
+import org.jgroups.protocols.TCP;
+import org.jgroups.protocols.TCPPING;
+import org.jgroups.protocols.UFC;
+import org.jgroups.protocols.UNICAST3;
+import org.jgroups.protocols.VERIFY_SUSPECT2;
+import org.jgroups.protocols.pbcast.GMS;
+import org.jgroups.protocols.pbcast.NAKACK2;
+import org.jgroups.protocols.pbcast.STABLE;
+import org.jgroups.util.NameCache;
+import org.jgroups.util.TLSClientAuth;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The cluster channel: JGroups over TCP with TLS 1.3 both ways. A node presents its certificate
+ * and accepts a peer only with a certificate of the cluster CA, so a node of another CA never
+ * gets into the view, however it is configured. No plaintext side port: no FD_SOCK2 (failure
+ * detection is FD_ALL3 heartbeats over the channel) and no diagnostics listener. Discovery is
+ * TCPPING from the seeds; MERGE3 joins partitions again after a network split or a restart.
+ */
+final class ClusterChannel implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterChannel.class);
+    /** Heartbeats every 500 ms, a member silent for 2.5 s is suspected and verified for 500 ms: gone within 3 s. */
+    private static final long HEARTBEAT_MILLIS = 500;
+    private static final long SUSPECT_AFTER_MILLIS = 2_500;
+    private static final long VERIFY_MILLIS = 500;
+
+    private final JChannel channel;
+
+    ClusterChannel(String cluster, String nodeName, InetSocketAddress bind, List<InetSocketAddress> seeds,
+                   NodeFiles.KeyEntry identity) throws Exception {
+        TCP transport = new TCP().setBindAddress(bind.getAddress()).setBindPort(bind.getPort()).setPortRange(0);
+        transport.disableDiagnostics();
+        transport.tls().enabled(true).setProtocols(new String[] {"TLSv1.3"}).setClientAuth(TLSClientAuth.NEED)
+                .setSSLContext(mutualTls(identity));
+        List<InetSocketAddress> initialHosts = new ArrayList<>(seeds);
+        initialHosts.add(bind);
+        Thread current = Thread.currentThread();
+        ClassLoader previous = current.getContextClassLoader();
+        current.setContextClassLoader(JChannel.class.getClassLoader()); // JGroups finds its protocol maps through it
+        try {
+            channel = new JChannel(transport,
+                    new TCPPING().initialHosts(initialHosts).setPortRange(0),
+                    new MERGE3().setMinInterval(1_000).setMaxInterval(3_000),
+                    new FD_ALL3().setInterval(HEARTBEAT_MILLIS).setTimeout(SUSPECT_AFTER_MILLIS),
+                    new VERIFY_SUSPECT2().setTimeout(VERIFY_MILLIS),
+                    new NAKACK2(), new UNICAST3(), new STABLE(),
+                    new GMS().setJoinTimeout(2_000),
+                    new UFC(), new MFC(), new FRAG4()).name(nodeName);
+            channel.setReceiver(new Receiver() {
+                @Override
+                public void viewAccepted(View view) {
+                    LOG.info("Cluster {} view {}: {}", cluster, view.getViewId().getId(), names(view.getMembers()));
+                }
+            });
+            channel.connect(cluster);
+        } finally {
+            current.setContextClassLoader(previous);
+        }
+    }
+
+    List<ClusterMember> members() {
+        View view = channel.getView();
+        if (view == null) {
+            return List.of();
+        }
+        List<ClusterMember> members = new ArrayList<>();
+        for (Address member : view.getMembers()) {
+            Object physical = channel.down(new Event(Event.GET_PHYSICAL_ADDRESS, member));
+            members.add(new ClusterMember(NameCache.get(member), physical instanceof PhysicalAddress p ? p.printIpAddress() : null,
+                    member.equals(view.getCoord()), member.equals(channel.getAddress())));
+        }
+        return members;
+    }
+
+    @Override
+    public void close() {
+        channel.close();
+    }
+
+    private static List<String> names(List<Address> members) {
+        return members.stream().map(NameCache::get).toList();
+    }
+
+    /** This node's key and certificate for both ends of every connection; only the cluster CA trusted. */
+    private static SSLContext mutualTls(NodeFiles.KeyEntry identity) throws GeneralSecurityException, IOException {
+        char[] inMemory = new char[0];
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        keys.load(null, null);
+        keys.setKeyEntry("node", identity.key(), inMemory, identity.chain());
+        KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        keyManagers.init(keys, inMemory);
+        X509Certificate ca = identity.chain()[identity.chain().length - 1];
+        KeyStore trusted = KeyStore.getInstance("PKCS12");
+        trusted.load(null, null);
+        trusted.setCertificateEntry("cluster-ca", ca);
+        TrustManagerFactory trustManagers = TrustManagerFactory.getInstance("PKIX");
+        trustManagers.init(trusted);
+        SSLContext tls = SSLContext.getInstance("TLSv1.3");
+        tls.init(keyManagers.getKeyManagers(), trustManagers.getTrustManagers(), null);
+        return tls;
+    }
+
+    /** {@code host:port}, for the seeds setting. */
+    static InetSocketAddress address(String hostAndPort) {
+        int colon = hostAndPort.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new IllegalArgumentException("a seed reads host:port, not '" + hostAndPort + "'");
+        }
+        try {
+            String host = hostAndPort.substring(0, colon).replace("[", "").replace("]", "");
+            return new InetSocketAddress(InetAddress.getByName(host), Integer.parseInt(hostAndPort.substring(colon + 1)));
+        } catch (IOException | NumberFormatException e) {
+            throw new IllegalArgumentException("a seed reads host:port, not '" + hostAndPort + "': " + e.getMessage(), e);
+        }
+    }
+}
