@@ -31,9 +31,10 @@ import org.junit.runners.MethodSorters;
  * Nodes join a cluster with one-time tokens (seed 000 §4.9.6), four real node processes on
  * loopback: "alpha" initializes a cluster, "beta" and "gamma" join it, and the three form one
  * view on the cluster channel; "rogue" initializes a cluster of its own under the same name, plays
- * a seed that is not of the token's CA, and knocks at alpha's channel in vain.
+ * a seed that is not of the token's CA, and knocks at alpha's channel in vain. Then nodes are
+ * killed, frozen and restarted, and the view follows.
  */
-@FixMethodOrder(MethodSorters.NAME_ASCENDING) // joins first, then the restart of the CA's node
+@FixMethodOrder(MethodSorters.NAME_ASCENDING) // joins, then the CA node's restart, then lost and stalled nodes
 public class ClusterJoinIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -179,21 +180,65 @@ public class ClusterJoinIT {
         }
     }
 
+    @Test
+    public void lostAndStalledNodesLeaveTheViewAndComeBack() throws Exception {
+        List<String> all = List.of("alpha", "beta", "gamma");
+        assertTrue("the cluster of the first test", awaitView(List.of(alpha, beta, gamma), all, Duration.ofSeconds(40)));
+
+        long killed = System.nanoTime();
+        gamma.kill();
+        assertTrue("gamma, killed, leaves the view", awaitView(List.of(alpha, beta), List.of("alpha", "beta"), Duration.ofSeconds(15)));
+        long detectedMillis = (System.nanoTime() - killed) / 1_000_000;
+        System.out.printf("kill -9 of a node: gone from the view after %d ms%n", detectedMillis);
+
+        long stopped = System.nanoTime();
+        beta.signal("STOP");
+        assertTrue("beta, frozen, leaves alpha's view", awaitView(List.of(alpha), List.of("alpha"), Duration.ofSeconds(15)));
+        System.out.printf("SIGSTOP of a node: gone from the view after %d ms%n", (System.nanoTime() - stopped) / 1_000_000);
+        Thread.sleep(Math.max(0, Duration.ofSeconds(15).toMillis() - (System.nanoTime() - stopped) / 1_000_000));
+        long resumed = System.nanoTime();
+        beta.signal("CONT");
+        assertTrue("one view again, each node once", awaitView(List.of(alpha, beta), List.of("alpha", "beta"), Duration.ofSeconds(30)));
+        System.out.printf("SIGCONT after 15 s: one view again after %d ms%n", (System.nanoTime() - resumed) / 1_000_000);
+
+        gamma.start();
+        gamma.awaitUp(Duration.ofSeconds(120));
+        long up = System.nanoTime();
+        assertTrue("gamma, restarted, is back", awaitView(List.of(alpha, beta, gamma), all, Duration.ofSeconds(30)));
+        System.out.printf("restarted node back in the view %d ms after its REST API was up%n", (System.nanoTime() - up) / 1_000_000);
+        assertTrue("detected after " + detectedMillis + " ms", detectedMillis <= 5_000);
+    }
+
     /** Waits until alpha, beta and gamma each see exactly {@code expected}. */
     private static boolean awaitMembers(Set<String> expected, Duration patience) throws Exception {
+        return awaitView(List.of(alpha, beta, gamma), List.copyOf(new java.util.TreeSet<>(expected)), patience);
+    }
+
+    /** Waits until each of {@code nodes} sees exactly the members {@code expected} (sorted), each once. */
+    private static boolean awaitView(List<NodeProcess> nodes, List<String> expected, Duration patience) throws Exception {
         long deadline = System.nanoTime() + patience.toNanos();
         while (System.nanoTime() - deadline < 0) {
-            if (memberNames(alpha).equals(expected) && memberNames(beta).equals(expected) && memberNames(gamma).equals(expected)) {
+            boolean agreed = true;
+            for (NodeProcess node : nodes) {
+                agreed &= memberList(node).equals(expected);
+            }
+            if (agreed) {
                 return true;
             }
-            Thread.sleep(100);
+            Thread.sleep(50);
         }
         return false;
     }
 
     private static Set<String> memberNames(NodeProcess node) throws Exception {
-        Set<String> names = new java.util.TreeSet<>();
+        return new java.util.TreeSet<>(memberList(node));
+    }
+
+    /** The names in a node's view, sorted; a name twice would show twice. */
+    private static List<String> memberList(NodeProcess node) throws Exception {
+        List<String> names = new java.util.ArrayList<>();
         node.http().get("/cluster/members").json().forEach(member -> names.add(member.get("name").asText()));
+        java.util.Collections.sort(names);
         return names;
     }
 

@@ -114,6 +114,19 @@ final class NodeProcess implements AutoCloseable {
         process = null;
     }
 
+    /** Kills the node's JVM the hard way (SIGKILL): no shutdown, sockets reset. */
+    void kill() throws InterruptedException {
+        ProcessHandle jvm = jvm();
+        jvm.destroyForcibly();
+        jvm.onExit().join();
+        stop(); // the bin/karaf shell that ran it
+    }
+
+    /** Freezes (SIGSTOP) or thaws (SIGCONT) the node's JVM: a node that stalls without dying. */
+    void signal(String signal) throws IOException, InterruptedException {
+        run(List.of("kill", "-" + signal, String.valueOf(jvm().pid())));
+    }
+
     @Override
     public void close() throws InterruptedException {
         stop();

@@ -48,9 +48,9 @@ import org.slf4j.LoggerFactory;
 final class ClusterChannel implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClusterChannel.class);
-    /** Heartbeats every 500 ms, a member silent for 2.5 s is suspected and verified for 500 ms: gone within 3 s. */
+    /** Heartbeats every 500 ms; a member silent for 2 s is suspected, then verified for 500 ms: gone within 3 s. */
     private static final long HEARTBEAT_MILLIS = 500;
-    private static final long SUSPECT_AFTER_MILLIS = 2_500;
+    private static final long SUSPECT_AFTER_MILLIS = 2_000;
     private static final long VERIFY_MILLIS = 500;
 
     private final JChannel channel;
