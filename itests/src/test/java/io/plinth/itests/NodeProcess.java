@@ -33,7 +33,7 @@ final class NodeProcess implements AutoCloseable {
         setProperty("etc/io.plinth.gateway.cfg", "adminPort", String.valueOf(9090 + portOffset));
         setProperty("etc/io.plinth.cluster.cfg", "joinPort", String.valueOf(7900 + portOffset));
         setProperty("etc/io.plinth.cluster.cfg", "clusterPort", String.valueOf(7800 + portOffset));
-        setProperty("etc/io.plinth.cluster.cfg", "nodeName", home.getFileName().toString());
+        setProperty("etc/system.properties", "karaf.name", home.getFileName().toString()); // the node's name everywhere
         setProperty("etc/io.plinth.cluster.cfg", "advertisedHost", "127.0.0.1");
     }
 

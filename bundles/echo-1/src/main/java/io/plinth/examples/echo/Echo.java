@@ -22,7 +22,8 @@ import org.osgi.service.component.annotations.ConfigurationPolicy;
 /**
  * The echo component. Version 1 answers {@code echo} with the message it got; version 2 (the same
  * source, built as 2.0.0) answers in capitals. Its other operations make it a handy test fixture:
- * {@code relay} (calls another target through the hub), {@code sleep}, {@code fail}, {@code claim}, {@code set-available}, and {@code downs} (the
+ * {@code relay} (calls another target through the hub), {@code relay-timed} (calls it {@code count}
+ * times and reports percentiles: a benchmark's probe), {@code sleep}, {@code fail}, {@code claim}, {@code set-available}, and {@code downs} (the
  * monitor notifications it received). Configuration: {@code refuse-stop=true} makes it refuse a
  * polite terminate; {@code fail-start=true} makes it fail to start; {@code load} is published as
  * its {@code load} attribute.
@@ -68,6 +69,8 @@ public final class Echo implements Component {
                 Reply relayed = context.hub().call(Request.to(Target.parse(request.input("target"))).operation("echo")
                         .input("message", request.input("message")).caller(context.instanceId()).build()).get(0);
                 return answer(Reply.ok().output("message", relayed.output("message")).output("via", relayed.instanceId()));
+            case "relay-timed":
+                return answer(relayTimed(Target.parse(request.input("target")), Integer.parseInt(request.inputs().getOrDefault("count", "1000"))));
             case "attachments":
                 Reply.Builder copy = Reply.ok();
                 request.attachments().forEach(copy::attachment);
@@ -93,6 +96,21 @@ public final class Echo implements Component {
             default:
                 return CompletableFuture.completedFuture(Reply.error("echo knows no operation " + request.operation()));
         }
+    }
+
+    /** A benchmark's probe: {@code count} calls in a row to {@code target}'s echo, and how long they took (µs). */
+    private Reply.Builder relayTimed(Target target, int count) {
+        long[] nanos = new long[count];
+        for (int i = 0; i < count; i++) {
+            long start = System.nanoTime();
+            context.hub().call(Request.to(target).operation("echo").input("message", "x").caller(context.instanceId()).build());
+            nanos[i] = System.nanoTime() - start;
+        }
+        java.util.Arrays.sort(nanos);
+        return Reply.ok().output("count", String.valueOf(count))
+                .output("p50", String.valueOf(nanos[count / 2] / 1000.0))
+                .output("p99", String.valueOf(nanos[Math.min(count - 1, (int) (count * 0.99))] / 1000.0))
+                .output("max", String.valueOf(nanos[count - 1] / 1000.0));
     }
 
     private String echo(String message) {

@@ -14,6 +14,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 import io.plinth.api.cluster.ClusterMember;
+import io.plinth.api.cluster.ClusterMessaging;
 
 import org.jgroups.Address;
 import org.jgroups.Event;
@@ -35,6 +36,8 @@ import org.jgroups.protocols.pbcast.NAKACK2;
 import org.jgroups.protocols.pbcast.STABLE;
 import org.jgroups.util.NameCache;
 import org.jgroups.util.TLSClientAuth;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,9 +57,11 @@ final class ClusterChannel implements AutoCloseable {
     private static final long VERIFY_MILLIS = 500;
 
     private final JChannel channel;
+    private final Messaging messaging;
+    private final ServiceRegistration<ClusterMessaging> registration;
 
     ClusterChannel(String cluster, String nodeName, InetSocketAddress bind, List<InetSocketAddress> seeds,
-                   NodeFiles.KeyEntry identity) throws Exception {
+                   NodeFiles.KeyEntry identity, BundleContext context) throws Exception {
         TCP transport = new TCP().setBindAddress(bind.getAddress()).setBindPort(bind.getPort()).setPortRange(0);
         transport.disableDiagnostics();
         transport.tls().enabled(true).setProtocols(new String[] {"TLSv1.3"}).setClientAuth(TLSClientAuth.NEED)
@@ -75,15 +80,26 @@ final class ClusterChannel implements AutoCloseable {
                     new NAKACK2(), new UNICAST3(), new STABLE(),
                     new GMS().setJoinTimeout(2_000),
                     new UFC(), new MFC(), new FRAG4()).name(nodeName);
-            channel.setReceiver(new Receiver() {
-                @Override
-                public void viewAccepted(View view) {
-                    LOG.info("Cluster {} view {}: {}", cluster, view.getViewId().getId(), names(view.getMembers()));
-                }
-            });
+            messaging = new Messaging(channel, context, new Views(cluster));
             channel.connect(cluster);
         } finally {
             current.setContextClassLoader(previous);
+        }
+        registration = context.registerService(ClusterMessaging.class, messaging, null);
+    }
+
+    /** Every view, in order: logged, and passed on to the platform's message handlers. */
+    private final class Views implements Receiver {
+        private final String cluster;
+
+        Views(String cluster) {
+            this.cluster = cluster;
+        }
+
+        @Override
+        public void viewAccepted(View view) {
+            LOG.info("Cluster {} view {}: {}", cluster, view.getViewId().getId(), names(view.getMembers()));
+            messaging.viewAccepted(view);
         }
     }
 
@@ -103,6 +119,8 @@ final class ClusterChannel implements AutoCloseable {
 
     @Override
     public void close() {
+        registration.unregister();
+        messaging.close();
         channel.close();
     }
 

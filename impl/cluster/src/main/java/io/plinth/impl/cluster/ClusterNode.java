@@ -33,6 +33,7 @@ import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.PKCSException;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -53,7 +54,7 @@ public final class ClusterNode implements ClusterService {
 
     @ObjectClassDefinition(name = "Plinth cluster", description = "Cluster CA, join tokens and this node's membership")
     public @interface Config {
-        @AttributeDefinition(description = "This node's name (its certificate's OU); empty means the host name")
+        @AttributeDefinition(description = "This node's name (its certificate's OU); empty means karaf.name, or the host name while that is 'root'")
         String nodeName() default "";
 
         @AttributeDefinition(description = "The address other nodes reach this node at (in tokens and certificates); empty means the host's address")
@@ -90,6 +91,7 @@ public final class ClusterNode implements ClusterService {
     private static final Duration MAX_TOKEN_TTL = Duration.ofHours(24);
 
     private Config config;
+    private BundleContext bundleContext;
     private String nodeName;
     private String advertisedHost;
     private NodeFiles files;
@@ -104,9 +106,10 @@ public final class ClusterNode implements ClusterService {
     private String joinServerProblem;
 
     @Activate
-    synchronized void activate(Config configuration) throws UnknownHostException {
+    synchronized void activate(Config configuration, BundleContext context) throws UnknownHostException {
         config = configuration;
-        nodeName = configuration.nodeName().isBlank() ? InetAddress.getLocalHost().getHostName() : configuration.nodeName().trim();
+        bundleContext = context;
+        nodeName = configuration.nodeName().isBlank() ? defaultNodeName() : configuration.nodeName().trim();
         if (!nodeName.matches(NAME)) {
             throw new IllegalArgumentException("nodeName '" + nodeName + "' is not a name: letters, digits, '.', '_', '-'");
         }
@@ -287,7 +290,7 @@ public final class ClusterNode implements ClusterService {
                 }
                 String host = config.clusterHost().isBlank() ? advertisedHost : config.clusterHost();
                 channel = new ClusterChannel(membership.cluster(), nodeName, new InetSocketAddress(InetAddress.getByName(host),
-                        config.clusterPort()), seeds, keys);
+                        config.clusterPort()), seeds, keys, bundleContext);
             } catch (Exception e) {
                 LOG.error("Cannot connect to cluster {} on port {}: {}", membership.cluster(), config.clusterPort(), e.toString(), e);
             }
@@ -312,6 +315,12 @@ public final class ClusterNode implements ClusterService {
             joinServerProblem = e.toString();
             LOG.error("Cannot take join requests on {}:{}; no join token can be issued: {}", config.joinHost(), config.joinPort(), e.toString());
         }
+    }
+
+    /** The Karaf instance's name, which the hub shows as its members' node, unless it is Karaf's default; else the host name. */
+    private static String defaultNodeName() throws UnknownHostException {
+        String karafName = System.getProperty("karaf.name", "");
+        return karafName.isBlank() || "root".equals(karafName) ? InetAddress.getLocalHost().getHostName() : karafName;
     }
 
     private Duration nodeValidity() {

@@ -76,12 +76,19 @@ public final class LocalHub implements Hub {
     private ExecutorService casts;
     private JsonFile<SoftState> handoff;
     private volatile boolean closing;
+    private volatile ClusterSync cluster;
 
     @Activate
     void activate(BundleContext bundleContext) {
         context = bundleContext;
         listeners = new Whiteboard<>(context, HubListener.class, HubListener.SUBJECT, HubListener::hubEvent);
-        registry = new Registry(event -> listeners.publish(event.subject(), event));
+        registry = new Registry(event -> {
+            listeners.publish(event.subject(), event);
+            ClusterSync sync = cluster;
+            if (sync != null) {
+                sync.registryChanged();
+            }
+        });
         casts = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()), Threads.named("plinth-hub-cast"));
         tracker = new ServiceTracker<>(context, Endpoints.filter(context), new EndpointTracking());
         tracker.open();
@@ -96,6 +103,7 @@ public final class LocalHub implements Hub {
         } finally {
             handoff.delete();
         }
+        cluster = new ClusterSync(context, registry, endpoints, casts, this::deliver);
     }
 
     /**
@@ -111,6 +119,7 @@ public final class LocalHub implements Hub {
         if (!gate.closeAndDrain(DRAIN_PATIENCE)) {
             LOG.warn("Hub stopped with changes still in flight after {}", DRAIN_PATIENCE);
         }
+        cluster.close();
         casts.shutdown();
         try {
             if (context.getBundle(0).getState() != Bundle.STOPPING) {
@@ -146,6 +155,10 @@ public final class LocalHub implements Hub {
     public int unregister(String instanceId, String group) {
         gate.enter();
         try {
+            Endpoint endpoint = instanceId == null ? null : endpoints.get(instanceId);
+            if (endpoint != null) {
+                requireLocal(endpoint);
+            }
             return registry.leave(instanceId, requireName(group, "group"));
         } finally {
             gate.exit();
@@ -421,13 +434,7 @@ public final class LocalHub implements Hub {
 
     private Member member(Endpoint endpoint) {
         String id = endpoint.instanceId();
-        Set<String> groups = new java.util.TreeSet<>();
-        for (String group : registry.groups()) {
-            if (registry.members(group).contains(id)) {
-                groups.add(group);
-            }
-        }
-        return new Member(id, endpoint.type(), endpoint.version(), endpoint.node(), groups,
+        return new Member(id, endpoint.type(), endpoint.version(), endpoint.node(), registry.groupsOf(id),
                 registry.attributes(Target.instance(id)));
     }
 
@@ -452,12 +459,19 @@ public final class LocalHub implements Hub {
      * belonging to a group.
      */
     private <T> T changeOfLiveInstance(String instanceId, java.util.function.Supplier<T> change) {
-        requireEndpoint(instanceId);
+        requireLocal(requireEndpoint(instanceId));
         synchronized (registry) {
             if (!endpoints.containsKey(instanceId)) {
                 throw PlinthException.notFound("instance " + instanceId + " has just gone away");
             }
             return change.get();
+        }
+    }
+
+    /** The soft state of an instance is its own node's to change: the others mirror it. */
+    private static void requireLocal(Endpoint endpoint) {
+        if (endpoint.remote()) {
+            throw PlinthException.conflict("instance " + endpoint.instanceId() + " lives on node " + endpoint.node() + "; change it there");
         }
     }
 

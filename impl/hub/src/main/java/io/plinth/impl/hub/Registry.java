@@ -74,6 +74,17 @@ final class Registry {
         return groups.getOrDefault(group, List.of());
     }
 
+    /** The groups an instance belongs to. */
+    synchronized Set<String> groupsOf(String instanceId) {
+        Set<String> of = new java.util.TreeSet<>();
+        groups.forEach((group, members) -> {
+            if (members.contains(instanceId)) {
+                of.add(group);
+            }
+        });
+        return of;
+    }
+
     Set<String> groups() {
         return Set.copyOf(groups.keySet());
     }

@@ -1,0 +1,34 @@
+package io.plinth.api.cluster;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * Platform messages between the nodes of a cluster, over the cluster channel (mutual TLS). A
+ * message goes to the {@link ClusterMessageHandler} registered for its topic on the receiving
+ * node. Payloads are bytes in the sender's own encoding: nothing on the wire is ever
+ * deserialized as Java objects. Registered as a service only while this node is connected to
+ * its cluster.
+ */
+@ProviderType
+public interface ClusterMessaging {
+
+    /** This node's name in the cluster. */
+    String localNode();
+
+    /** The other nodes in the current view. */
+    Set<String> otherNodes();
+
+    /**
+     * Sends {@code payload} to {@code topic} on {@code node}; completes with the handler's answer,
+     * or exceptionally when the node is not in the view, has no handler for the topic, failed, or
+     * did not answer within {@code timeout}.
+     */
+    CompletionStage<byte[]> request(String node, String topic, byte[] payload, Duration timeout);
+
+    /** Sends {@code payload} to {@code topic} on every other node, without waiting for anything. */
+    void broadcast(String topic, byte[] payload);
+}

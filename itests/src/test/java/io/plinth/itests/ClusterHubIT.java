@@ -1,0 +1,133 @@
+package io.plinth.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.Test;
+
+/**
+ * The hub across two nodes of a cluster, "north" and "south", each a real process: groups hold
+ * the instances of both, calls, selectors and attributes reach across, and the instances of a
+ * node that dies leave every group.
+ */
+public class ClusterHubIT {
+
+    private static NodeProcess north;
+    private static NodeProcess south;
+
+    @BeforeClass
+    public static void formCluster() throws Exception {
+        north = new NodeProcess(Path.of("target/nodes/north"), 28000);
+        south = new NodeProcess(Path.of("target/nodes/south"), 29000);
+        TestCluster.form("hub-test", north, List.of(south));
+        TestCluster.registerEcho(north);
+        TestCluster.registerEcho(south);
+    }
+
+    @AfterClass
+    public static void stopNodes() throws Exception {
+        for (NodeProcess node : java.util.Arrays.asList(north, south)) {
+            if (node != null) {
+                node.close();
+            }
+        }
+    }
+
+    @Test
+    public void groupsCallsAndAttributesSpanTheCluster() throws Exception {
+        List<String> northIds = TestCluster.echoInstances(north, "1.0.0", 2, "dist");
+        List<String> southIds = TestCluster.echoInstances(south, "2.0.0", 2, "dist");
+        assertTrue("north sees all four members", awaitMembers(north, 4));
+        JsonNode members = north.http().get("/groups/dist/members").json();
+        Set<String> nodes = new TreeSet<>();
+        members.forEach(member -> nodes.add(member.get("node").asText()));
+        assertEquals(Set.of("north", "south"), nodes);
+        assertTrue("south sees all four members", awaitMembers(south, 4));
+
+        // every selector, from north
+        JsonNode all = call(north, "{\"target\":\"group:dist\",\"selector\":\"all\",\"operation\":\"echo\",\"inputs\":{\"message\":\"hello\"}}");
+        List<String> messages = new ArrayList<>();
+        all.forEach(reply -> messages.add(reply.get("outputs").get("message").asText()));
+        java.util.Collections.sort(messages);
+        assertEquals(List.of("HELLO", "HELLO", "hello", "hello"), messages);
+        JsonNode remote = call(north, "{\"target\":\"instance:" + southIds.get(0) + "\",\"operation\":\"echo\",\"inputs\":{\"message\":\"hi\"}}");
+        assertEquals("HI", remote.get(0).get("outputs").get("message").asText());
+        assertEquals(southIds.get(0), remote.get(0).get("instanceId").asText());
+        for (int i = 0; i < 4; i++) {
+            JsonNode local = call(north, "{\"target\":\"group:dist\",\"selector\":\"local\",\"operation\":\"echo\",\"inputs\":{\"message\":\"x\"}}");
+            assertTrue("local prefers this node", northIds.contains(local.get(0).get("instanceId").asText()));
+        }
+        Set<String> answeredBy = new TreeSet<>();
+        for (int i = 0; i < 8; i++) {
+            answeredBy.add(call(north, "{\"target\":\"group:dist\",\"operation\":\"echo\",\"inputs\":{\"message\":\"x\"}}")
+                    .get(0).get("instanceId").asText());
+        }
+        assertEquals("any spreads over both nodes", 4, answeredBy.size());
+        // a component on north calling, through its hub, a component on south
+        JsonNode relayed = call(north, "{\"target\":\"instance:" + northIds.get(0) + "\",\"operation\":\"relay\","
+                + "\"inputs\":{\"message\":\"via\",\"target\":\"instance:" + southIds.get(1) + "\"}}");
+        assertEquals("VIA", relayed.get(0).get("outputs").get("message").asText());
+        assertEquals(southIds.get(1), relayed.get(0).get("outputs").get("via").asText());
+
+        // attributes are published by the instance's own node, and seen on the other
+        assertEquals(204, south.http().put("/attributes/instance:" + southIds.get(0) + "/load", "{\"value\":\"7\"}").status());
+        assertTrue("the attribute reaches north", awaitAttribute(north, southIds.get(0), "load", "7"));
+        JsonNode leastLoaded = call(north, "{\"target\":\"group:dist\",\"selector\":\"least-loaded:load\",\"operation\":\"echo\","
+                + "\"inputs\":{\"message\":\"x\"}}");
+        assertTrue(!southIds.get(0).equals(leastLoaded.get(0).get("instanceId").asText()));
+        Http.Answer elsewhere = north.http().put("/attributes/instance:" + southIds.get(0) + "/load", "{\"value\":\"1\"}");
+        assertEquals("an instance is changed on its own node: " + elsewhere.body(), 409, elsewhere.status());
+
+        // one instance ends on south: it leaves north's view of the group too
+        assertEquals(200, south.http().post("/instances/" + southIds.get(1) + "/destroy", "{}").status());
+        assertTrue("a destroyed remote member leaves", awaitMembers(north, 3));
+
+        long killed = System.nanoTime();
+        south.kill();
+        assertTrue("a dead node's members leave", awaitMembers(north, 2));
+        System.out.printf("kill -9 of a node: its members gone from the other node's groups after %d ms%n",
+                (System.nanoTime() - killed) / 1_000_000);
+        assertEquals(2, call(north, "{\"target\":\"group:dist\",\"selector\":\"all\",\"operation\":\"echo\",\"inputs\":{\"message\":\"x\"}}").size());
+    }
+
+    private static JsonNode call(NodeProcess node, String request) throws Exception {
+        Http.Answer replies = node.http().post("/calls", request);
+        assertEquals(replies.body(), 200, replies.status());
+        for (JsonNode reply : replies.json()) {
+            assertTrue(reply.toString(), reply.get("error") == null || reply.get("error").isNull());
+        }
+        return replies.json();
+    }
+
+    private static boolean awaitMembers(NodeProcess node, int count) throws Exception {
+        for (int i = 0; i < 200; i++) {
+            if (node.http().get("/groups/dist/members").json().size() == count) {
+                return true;
+            }
+            Thread.sleep(50);
+        }
+        return false;
+    }
+
+    private static boolean awaitAttribute(NodeProcess node, String instance, String name, String value) throws Exception {
+        for (int i = 0; i < 100; i++) {
+            JsonNode attributes = node.http().get("/attributes/instance:" + instance).json();
+            if (attributes != null && value.equals(attributes.path(name).asText(null))) {
+                return true;
+            }
+            Thread.sleep(50);
+        }
+        return false;
+    }
+}

@@ -1,0 +1,50 @@
+package io.plinth.itests;
+
+import static org.junit.Assert.assertEquals;
+
+import java.util.List;
+
+/** Node processes made into one cluster the way an admin does it: init on the first, a token for each other. */
+final class TestCluster {
+
+    private TestCluster() {
+    }
+
+    /** Starts the nodes, waits for them, and has the others join the first's new cluster {@code name}. */
+    static void form(String name, NodeProcess first, List<NodeProcess> others) throws Exception {
+        first.start();
+        for (NodeProcess node : others) {
+            node.start();
+        }
+        first.awaitUp(java.time.Duration.ofSeconds(120));
+        for (NodeProcess node : others) {
+            node.awaitUp(java.time.Duration.ofSeconds(120));
+        }
+        Http.Answer created = first.http().post("/cluster", "{\"name\":\"" + name + "\"}");
+        assertEquals(created.body(), 201, created.status());
+        for (NodeProcess node : others) {
+            String token = first.http().post("/cluster/tokens", "{}").json().get("token").asText();
+            Http.Answer joined = node.http().post("/cluster/join", "{\"token\":\"" + token + "\"}");
+            assertEquals(joined.body(), 200, joined.status());
+        }
+    }
+
+    /** Registers the echo example's two versions on a node (types are kept per node for now). */
+    static void registerEcho(NodeProcess node) throws Exception {
+        for (String version : List.of("1.0.0", "2.0.0")) {
+            Http.Answer type = node.http().post("/types", "{\"name\":\"echo\",\"version\":\"" + version + "\",\"kind\":\"bundle\","
+                    + "\"artifact\":\"mvn:io.plinth.examples/echo/" + version + "\"}");
+            assertEquals(type.body(), 201, type.status());
+        }
+    }
+
+    /** Creates echo instances on a node in a group; answers their ids. */
+    static List<String> echoInstances(NodeProcess node, String version, int count, String group) throws Exception {
+        Http.Answer created = node.http().post("/instances", "{\"type\":\"echo\",\"version\":\"" + version + "\",\"count\":" + count
+                + ",\"groups\":[\"" + group + "\"]}");
+        assertEquals(created.body(), 201, created.status());
+        List<String> ids = new java.util.ArrayList<>();
+        created.json().forEach(instance -> ids.add(instance.get("id").asText()));
+        return ids;
+    }
+}
