@@ -134,6 +134,40 @@ public class ClusterJoinIT {
             assertEquals(Set.of("alpha", "beta", "gamma"), memberNames(node));
         }
         assertEquals(Set.of("rogue"), memberNames(rogue));
+        assertTrue("a client without a certificate gets no TLS session on the cluster channel", refusedWithoutCertificate(alpha.clusterPort()));
+    }
+
+    /**
+     * Opens a TLS connection to a cluster channel the way a stranger would: trusting whatever
+     * certificate the server shows, showing none. The server must end the handshake.
+     */
+    private static boolean refusedWithoutCertificate(int port) throws Exception {
+        javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLSv1.3");
+        context.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
+            @Override
+            public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+                return new java.security.cert.X509Certificate[0];
+            }
+        }}, null);
+        try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port)) {
+            socket.setSoTimeout(5_000);
+            socket.startHandshake();
+            // TLS 1.3 ends the client's handshake before the server has judged the client: its
+            // refusal (a certificate_required alert) comes with the first read. Without client
+            // authentication the read would end quietly instead, when JGroups drops the stranger.
+            socket.getInputStream().read();
+            return false;
+        } catch (javax.net.ssl.SSLException refused) {
+            return refused.getMessage() != null && refused.getMessage().contains("certificate");
+        }
     }
 
     @Test

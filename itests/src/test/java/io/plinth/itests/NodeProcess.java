@@ -33,6 +33,7 @@ final class NodeProcess implements AutoCloseable {
         setProperty("etc/io.plinth.gateway.cfg", "adminPort", String.valueOf(9090 + portOffset));
         setProperty("etc/io.plinth.cluster.cfg", "joinPort", String.valueOf(7900 + portOffset));
         setProperty("etc/io.plinth.cluster.cfg", "clusterPort", String.valueOf(7800 + portOffset));
+        setProperty("etc/io.plinth.discovery.cfg", "port", String.valueOf(8053 + portOffset));
         setProperty("etc/system.properties", "karaf.name", home.getFileName().toString()); // the node's name everywhere
         setProperty("etc/io.plinth.cluster.cfg", "advertisedHost", "127.0.0.1");
     }
@@ -40,6 +41,11 @@ final class NodeProcess implements AutoCloseable {
     /** The node's directory. */
     Path home() {
         return home;
+    }
+
+    /** The port of the discovery DNS server (UDP and TCP). */
+    int dnsPort() {
+        return httpPort - 8181 + 8053;
     }
 
     /** The port of the cluster channel. */

@@ -9,8 +9,9 @@ import java.util.Map;
 
 /**
  * The pieces of the platform's own wire encoding: length-prefixed UTF-8 strings, byte arrays and
- * maps of them. Bounded on reading, so a damaged or hostile message cannot make a node allocate
- * without limit; never Java serialization.
+ * maps of them, read from a whole message in memory. Lengths and counts are checked against what
+ * the message holds, so a damaged or hostile message cannot make a node allocate more than its
+ * own size; never Java serialization.
  */
 public final class Codec {
 
@@ -47,7 +48,12 @@ public final class Codec {
         if (length < 0 || length > MAX_LENGTH) {
             throw new IOException("a length of " + length + " in a platform message");
         }
-        return in.readNBytes(length);
+        byte[] bytes = new byte[Math.min(length, in.available())];
+        in.readFully(bytes); // a message shorter than it says is damaged, not quietly shortened
+        if (bytes.length < length) {
+            throw new java.io.EOFException("a platform message ends early");
+        }
+        return bytes;
     }
 
     public static void writeStrings(DataOutputStream out, Map<String, String> values) throws IOException {
@@ -60,7 +66,7 @@ public final class Codec {
 
     public static Map<String, String> readStrings(DataInputStream in) throws IOException {
         int size = readSize(in);
-        Map<String, String> values = new LinkedHashMap<>(size * 2);
+        Map<String, String> values = new LinkedHashMap<>();
         for (int i = 0; i < size; i++) {
             values.put(readString(in), readString(in));
         }
@@ -77,17 +83,17 @@ public final class Codec {
 
     public static Map<String, byte[]> readByteArrays(DataInputStream in) throws IOException {
         int size = readSize(in);
-        Map<String, byte[]> values = new LinkedHashMap<>(size * 2);
+        Map<String, byte[]> values = new LinkedHashMap<>();
         for (int i = 0; i < size; i++) {
             values.put(readString(in), readBytes(in));
         }
         return values;
     }
 
-    /** A count of entries to follow, checked like a length. */
+    /** A count of entries to follow; each takes at least 4 bytes, so there cannot be more than that allows. */
     public static int readSize(DataInputStream in) throws IOException {
         int size = in.readInt();
-        if (size < 0 || size > MAX_LENGTH) {
+        if (size < 0 || size > in.available() / 4) {
             throw new IOException("a count of " + size + " in a platform message");
         }
         return size;

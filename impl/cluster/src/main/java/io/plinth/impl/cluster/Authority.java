@@ -47,6 +47,10 @@ final class Authority {
     /** Certificates start a little in the past: clocks of the nodes are never quite the same. */
     private static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final java.util.regex.Pattern IPV4 =
+            java.util.regex.Pattern.compile("((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
+    private static final java.util.regex.Pattern DNS_NAME =
+            java.util.regex.Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
 
     private final PrivateKey key;
     private final X509Certificate certificate;
@@ -133,17 +137,25 @@ final class Authority {
         return HexFormat.of().formatHex(id);
     }
 
-    private static GeneralName alternativeName(String host) {
-        boolean literal = host.matches("[0-9.]+") || host.contains(":");
-        return literal ? new GeneralName(GeneralName.iPAddress, literalAddress(host)) : new GeneralName(GeneralName.dNSName, host);
-    }
-
-    private static String literalAddress(String host) {
-        try {
-            return InetAddress.getByName(host).getHostAddress(); // a literal: no lookup happens
-        } catch (java.net.UnknownHostException e) {
-            throw new IllegalArgumentException("not an IP address: " + host, e);
+    /**
+     * The subject alternative name for a node's address: an IP literal or a DNS name, checked
+     * strictly and without any lookup. IllegalArgumentException for anything else.
+     */
+    static GeneralName alternativeName(String host) {
+        if (host != null && IPV4.matcher(host).matches()) {
+            return new GeneralName(GeneralName.iPAddress, host);
         }
+        if (host != null && host.contains(":") && host.matches("[0-9A-Fa-f:.]+")) {
+            try {
+                return new GeneralName(GeneralName.iPAddress, InetAddress.getByName(host).getHostAddress()); // a literal: no lookup
+            } catch (java.net.UnknownHostException e) {
+                throw new IllegalArgumentException("not an IPv6 address: " + host, e);
+            }
+        }
+        if (host != null && host.length() <= 253 && DNS_NAME.matcher(host).matches()) {
+            return new GeneralName(GeneralName.dNSName, host);
+        }
+        throw new IllegalArgumentException("a node's address is an IP address or a DNS name, not '" + host + "'");
     }
 
     private static X509v3CertificateBuilder builder(X500Name issuer, X500Name subject, PublicKey key, Duration validity) {

@@ -77,7 +77,7 @@ public final class ClusterNode implements ClusterService {
         String seeds() default "";
 
         @AttributeDefinition(description = "Days a node certificate is valid")
-        int certificateDays() default 30;
+        int certificateDays() default 365;
 
         @AttributeDefinition(description = "Days the cluster CA certificate is valid")
         int caDays() default 365;
@@ -96,6 +96,8 @@ public final class ClusterNode implements ClusterService {
     private String advertisedHost;
     private NodeFiles files;
     private Tokens tokens;
+    /** On the CA's node: the names of the nodes it admitted, which no other node may take. */
+    private NodeNames nodeNames;
     private volatile NodeFiles.KeyEntry identity;
     private volatile Authority authority;
     private JoinServer joinServer;
@@ -117,6 +119,7 @@ public final class ClusterNode implements ClusterService {
                 : configuration.advertisedHost().trim();
         files = new NodeFiles();
         tokens = new Tokens();
+        nodeNames = new NodeNames();
         identity = files.keyEntry(NODE_KEYS).orElse(null);
         authority = files.keyEntry(CA_KEYS).map(ca -> new Authority(ca.key(), ca.certificate())).orElse(null);
         channelStarter = Executors.newSingleThreadExecutor(Threads.named("plinth-cluster-channel"));
@@ -173,6 +176,7 @@ public final class ClusterNode implements ClusterService {
         become(new NodeFiles.Membership(clusterName, nodeName, nodeId, Authority.fingerprint(ca.certificate()), List.of()),
                 new NodeFiles.KeyEntry(node.getPrivate(), new X509Certificate[] {certificate, ca.certificate()}));
         authority = ca;
+        nodeNames.add(nodeName);
         startJoinServer();
         LOG.info("Initialized cluster {}: this node ({}) holds its CA, fingerprint {}", clusterName, nodeName,
                 Authority.fingerprint(ca.certificate()));
@@ -238,9 +242,22 @@ public final class ClusterNode implements ClusterService {
             throw new PlinthException(Reason.DENIED, "this join token is for another cluster");
         }
         PublicKey key = provenKey(Pem.request(request.csr()));
-        tokens.redeem(content); // only now: a request that is merely malformed does not spend the token
+        try {
+            Authority.alternativeName(request.host());
+        } catch (IllegalArgumentException e) {
+            throw PlinthException.invalid(e.getMessage());
+        }
         String nodeId = Authority.newId();
         X509Certificate certificate = ca.certifyNode(key, request.node(), nodeId, request.host(), nodeValidity());
+        // Only now, with everything checked: a request that is merely malformed does not spend the token.
+        synchronized (nodeNames) {
+            if (nodeNames.contains(request.node())) {
+                throw new PlinthException(Reason.DENIED, "a node named " + request.node() + " is in the cluster already;"
+                        + " give the new node another name (nodeName in etc/io.plinth.cluster.cfg)");
+            }
+            tokens.redeem(content);
+            nodeNames.add(request.node());
+        }
         LOG.info("Node {} ({}) at {} joined cluster {}", request.node(), nodeId, request.host(), ca.cluster());
         return new JoinProtocol.Answer(ca.cluster(), nodeId, Pem.of(certificate), Pem.of(ca.certificate()),
                 List.of(hostAndPort(advertisedHost, config.clusterPort())));

@@ -32,7 +32,6 @@ import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
-import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.plinth.api.error.PlinthException;
 
@@ -47,10 +46,13 @@ final class JoinServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(JoinServer.class);
     private static final int MAX_REQUEST_BYTES = 64 * 1024;
-    private static final int READ_TIMEOUT_SECONDS = 10;
+    /** A join takes a handshake and one small request: a connection gets this long, whatever it sends. */
+    private static final int DEADLINE_SECONDS = 10;
+    private static final int MAX_CONNECTIONS = 32;
 
     private final EventLoopGroup loop = new NioEventLoopGroup(1, new DefaultThreadFactory("plinth-cluster-join", true));
     private final Channel server;
+    private final java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
 
     JoinServer(String host, int port, NodeFiles.KeyEntry identity, Function<JoinProtocol.Request, JoinProtocol.Answer> admit)
             throws SSLException, InterruptedException {
@@ -61,8 +63,15 @@ final class JoinServer implements AutoCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel channel) {
-                            channel.pipeline().addLast(tls.newHandler(channel.alloc()), new ReadTimeoutHandler(READ_TIMEOUT_SECONDS),
-                                    new HttpServerCodec(), new HttpObjectAggregator(MAX_REQUEST_BYTES), new Handler(admit));
+                            if (connections.incrementAndGet() > MAX_CONNECTIONS) {
+                                connections.decrementAndGet();
+                                channel.close(); // a flood, not joins
+                                return;
+                            }
+                            channel.closeFuture().addListener(closed -> connections.decrementAndGet());
+                            channel.eventLoop().schedule(() -> channel.close(), DEADLINE_SECONDS, TimeUnit.SECONDS);
+                            channel.pipeline().addLast(tls.newHandler(channel.alloc()), new HttpServerCodec(),
+                                    new HttpObjectAggregator(MAX_REQUEST_BYTES), new Handler(admit));
                         }
                     })
                     .bind(new InetSocketAddress(host, port)).sync().channel();
@@ -98,8 +107,11 @@ final class JoinServer implements AutoCloseable {
                 respond(ctx, HttpResponseStatus.OK, JoinProtocol.JSON.writeValueAsString(admit.apply(join)));
             } catch (PlinthException e) {
                 error(ctx, HttpResponseStatus.valueOf(e.reason().httpStatus()), e.getMessage());
-            } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
+            } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException | NullPointerException e) {
                 error(ctx, HttpResponseStatus.BAD_REQUEST, "not a join request: " + e.getMessage());
+            } catch (RuntimeException e) {
+                LOG.warn("A join request failed", e);
+                error(ctx, HttpResponseStatus.INTERNAL_SERVER_ERROR, "the seed could not admit the node: " + e);
             }
         }
 

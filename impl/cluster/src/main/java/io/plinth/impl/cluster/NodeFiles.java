@@ -109,7 +109,7 @@ final class NodeFiles {
     }
 
     /** The key stores' password: the node secret, created on first use. */
-    private char[] password() {
+    private synchronized char[] password() {
         Path file = directory.resolve("node.secret");
         try {
             if (!Files.exists(file)) {
@@ -136,7 +136,11 @@ final class NodeFiles {
         } catch (FileAlreadyExistsException leftOver) {
             Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString(OWNER_ONLY));
         }
-        Files.write(temporary, content);
+        try (java.nio.channels.FileChannel out = java.nio.channels.FileChannel.open(temporary,
+                java.nio.file.StandardOpenOption.WRITE, java.nio.file.StandardOpenOption.TRUNCATE_EXISTING)) {
+            out.write(java.nio.ByteBuffer.wrap(content));
+            out.force(true); // on disk before it replaces the old file: a crash leaves one or the other
+        }
         Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 }

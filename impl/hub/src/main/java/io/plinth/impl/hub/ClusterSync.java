@@ -56,7 +56,9 @@ final class ClusterSync implements ClusterMessageHandler, AutoCloseable {
     private final Map<String, Endpoint> endpoints;
     private final Executor deliveries;
     private final BiFunction<Endpoint, Request, CompletableFuture<Reply>> deliver;
-    private final ServiceTracker<ClusterMessaging, ClusterMessaging> messaging;
+    private final ServiceTracker<ClusterMessaging, ClusterMessaging> tracker;
+    /** The cluster's messaging while this node is connected; set before anything is published through it. */
+    private volatile ClusterMessaging messaging;
     private final ScheduledExecutorService publisher = Executors.newSingleThreadScheduledExecutor(Threads.named("plinth-hub-cluster"));
     private final AtomicBoolean publicationDue = new AtomicBoolean();
     private final long incarnation = ThreadLocalRandom.current().nextLong();
@@ -72,28 +74,37 @@ final class ClusterSync implements ClusterMessageHandler, AutoCloseable {
         this.endpoints = endpoints;
         this.deliveries = deliveries;
         this.deliver = deliver;
-        this.messaging = new ServiceTracker<>(context, ClusterMessaging.class, null) {
+        // Handlers first: the answers to the first publication must find them.
+        handlers.add(context.registerService(ClusterMessageHandler.class, this, topic(STATE)));
+        handlers.add(context.registerService(ClusterMessageHandler.class, this::call, topic(CALL)));
+        this.tracker = new ServiceTracker<>(context, ClusterMessaging.class, null) {
             @Override
             public ClusterMessaging addingService(ServiceReference<ClusterMessaging> reference) {
                 ClusterMessaging added = super.addingService(reference);
+                messaging = added;
                 publisher.execute(() -> publish(true)); // and ask the others for theirs
                 return added;
             }
+
+            @Override
+            public void removedService(ServiceReference<ClusterMessaging> reference, ClusterMessaging removed) {
+                messaging = null;
+                publisher.execute(() -> Set.copyOf(remote.keySet()).forEach(ClusterSync.this::forgetNode)); // disconnected: nobody is left
+                super.removedService(reference, removed);
+            }
         };
-        messaging.open();
-        handlers.add(context.registerService(ClusterMessageHandler.class, this, topic(STATE)));
-        handlers.add(context.registerService(ClusterMessageHandler.class, this::call, topic(CALL)));
+        tracker.open();
     }
 
     /** An endpoint for an instance of another node. */
     Endpoint remoteEndpoint(String node, Wire.RemoteInstance instance) {
         return new Endpoint(instance.instanceId(), instance.type(), instance.version(), node,
-                new RemoteComponent(node, instance.instanceId(), messaging::getService));
+                new RemoteComponent(node, instance.instanceId(), () -> messaging));
     }
 
     /** The registry changed (called under its lock): unless it mirrors another node, the others hear of it shortly. */
     void registryChanged() {
-        if (!mirroring && messaging.getService() != null && publicationDue.compareAndSet(false, true)) {
+        if (!mirroring && messaging != null && publicationDue.compareAndSet(false, true)) {
             try {
                 publisher.schedule(() -> publish(false), COALESCE_MILLIS, TimeUnit.MILLISECONDS);
             } catch (RejectedExecutionException closing) {
@@ -106,6 +117,9 @@ final class ClusterSync implements ClusterMessageHandler, AutoCloseable {
     public CompletionStage<byte[]> message(String fromNode, byte[] payload) {
         try {
             Wire.NodeState state = Wire.state(payload);
+            if (!state.node().equals(fromNode)) {
+                throw new IOException("node " + fromNode + " sent a state in the name of " + state.node());
+            }
             publisher.execute(() -> apply(state));
         } catch (IOException | RejectedExecutionException e) {
             LOG.warn("Dropped the hub state of node {}: {}", fromNode, e.toString());
@@ -122,7 +136,9 @@ final class ClusterSync implements ClusterMessageHandler, AutoCloseable {
                         forgetNode(gone);
                     }
                 }
-                publish(false); // newcomers learn this node's state
+                // Newcomers learn this node's state, and are asked for theirs: one they sent before
+                // this node saw them in the view was not taken.
+                publish(otherNodes.stream().anyMatch(node -> !remote.containsKey(node)));
             });
         } catch (RejectedExecutionException closing) {
             // the hub is stopping
@@ -141,7 +157,8 @@ final class ClusterSync implements ClusterMessageHandler, AutoCloseable {
         if (endpoint == null || endpoint.remote()) {
             return CompletableFuture.completedFuture(Wire.reply(Reply.error("no instance " + call.instanceId() + " on this node")));
         }
-        // Off the cluster's threads: a component may take its time to hand back a future.
+        // Off the cluster's threads, and off the pool local casts use: a component may take its time
+        // to hand back a future, and may itself call another node meanwhile.
         return CompletableFuture.supplyAsync(() -> deliver.apply(endpoint, call.request()), deliveries)
                 .thenCompose(answer -> answer)
                 .thenApply(reply -> Wire.reply(reply.from(call.instanceId(), call.request().correlation())));
@@ -149,7 +166,7 @@ final class ClusterSync implements ClusterMessageHandler, AutoCloseable {
 
     private void publish(boolean wantsReplies) {
         publicationDue.set(false);
-        ClusterMessaging channel = messaging.getService();
+        ClusterMessaging channel = messaging;
         if (channel == null) {
             return;
         }
@@ -169,8 +186,9 @@ final class ClusterSync implements ClusterMessageHandler, AutoCloseable {
 
     /** Mirrors another node's state: its instances, their groups and attributes, as they are now. */
     private void apply(Wire.NodeState state) {
-        if (!state.newerThan(remote.get(state.node()))) {
-            return;
+        ClusterMessaging channel = messaging;
+        if (channel == null || !channel.otherNodes().contains(state.node()) || !state.newerThan(remote.get(state.node()))) {
+            return; // from a node that has left the view since (or a state seen already)
         }
         Map<String, Wire.RemoteInstance> now = new HashMap<>();
         state.instances().forEach(instance -> now.put(instance.instanceId(), instance));
@@ -239,7 +257,7 @@ final class ClusterSync implements ClusterMessageHandler, AutoCloseable {
     public void close() {
         handlers.forEach(ServiceRegistration::unregister);
         publisher.shutdownNow();
-        messaging.close();
+        tracker.close();
     }
 
     private static Dictionary<String, Object> topic(String name) {

@@ -60,6 +60,7 @@ public final class LocalHub implements Hub {
     private static final Logger LOG = LoggerFactory.getLogger(LocalHub.class);
     private static final Duration DRAIN_PATIENCE = Duration.ofSeconds(10);
     private static final long TRACKING_PATIENCE_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final int REMOTE_DELIVERY_THREADS = 16;
 
     /** Guards the changes of soft state, which must all be in the snapshot handed to the successor. */
     private final Gate gate = new Gate("the hub");
@@ -74,6 +75,8 @@ public final class LocalHub implements Hub {
     private Registry registry;
     private ServiceTracker<Component, Endpoint> tracker;
     private ExecutorService casts;
+    /** Runs requests from other nodes for this node's instances. */
+    private ExecutorService remoteDeliveries;
     private JsonFile<SoftState> handoff;
     private volatile boolean closing;
     private volatile ClusterSync cluster;
@@ -103,7 +106,8 @@ public final class LocalHub implements Hub {
         } finally {
             handoff.delete();
         }
-        cluster = new ClusterSync(context, registry, endpoints, casts, this::deliver);
+        remoteDeliveries = Executors.newFixedThreadPool(REMOTE_DELIVERY_THREADS, Threads.named("plinth-hub-remote"));
+        cluster = new ClusterSync(context, registry, endpoints, remoteDeliveries, this::deliver);
     }
 
     /**
@@ -120,6 +124,7 @@ public final class LocalHub implements Hub {
             LOG.warn("Hub stopped with changes still in flight after {}", DRAIN_PATIENCE);
         }
         cluster.close();
+        remoteDeliveries.shutdown();
         casts.shutdown();
         try {
             if (context.getBundle(0).getState() != Bundle.STOPPING) {
@@ -515,7 +520,13 @@ public final class LocalHub implements Hub {
             Endpoint endpoint = new Endpoint(Endpoints.text(reference, ComponentConstants.INSTANCE_ID),
                     Endpoints.text(reference, ComponentConstants.TYPE), Endpoints.text(reference, ComponentConstants.VERSION),
                     node, component);
-            endpoints.put(endpoint.instanceId(), endpoint);
+            synchronized (registry) {
+                endpoints.put(endpoint.instanceId(), endpoint);
+                ClusterSync sync = cluster;
+                if (sync != null) {
+                    sync.registryChanged(); // even without groups or attributes, the other nodes learn of it
+                }
+            }
             return endpoint;
         }
 

@@ -126,7 +126,7 @@ final class Wire {
         long sequence = in.readLong();
         boolean wantsReplies = in.readBoolean();
         int count = Codec.readSize(in);
-        List<RemoteInstance> instances = new ArrayList<>(count);
+        List<RemoteInstance> instances = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             String id = Codec.readString(in);
             String type = Codec.readString(in);

@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import io.plinth.api.component.ComponentController;
 import io.plinth.api.cluster.ClusterService;
+import io.plinth.api.discovery.DiscoveryService;
 import io.plinth.api.gateway.GatewayService;
 import io.plinth.api.hub.Hub;
 import io.plinth.support.ServiceProxy;
@@ -26,6 +27,7 @@ public final class Platform {
     private ServiceProxy<ComponentController> controller;
     private ServiceProxy<GatewayService> gateway;
     private ServiceProxy<ClusterService> cluster;
+    private ServiceProxy<DiscoveryService> discovery;
 
     @Activate
     void activate(BundleContext context) {
@@ -33,6 +35,7 @@ public final class Platform {
         controller = new ServiceProxy<>(context, ComponentController.class, PATIENCE);
         gateway = new ServiceProxy<>(context, GatewayService.class, PATIENCE);
         cluster = new ServiceProxy<>(context, ClusterService.class, PATIENCE);
+        discovery = new ServiceProxy<>(context, DiscoveryService.class, PATIENCE);
     }
 
     @Deactivate
@@ -41,6 +44,7 @@ public final class Platform {
         controller.close();
         gateway.close();
         cluster.close();
+        discovery.close();
     }
 
     Hub hub() {
@@ -57,5 +61,9 @@ public final class Platform {
 
     ClusterService cluster() {
         return cluster.get();
+    }
+
+    DiscoveryService discovery() {
+        return discovery.get();
     }
 }
