@@ -8,6 +8,7 @@ import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -61,7 +62,7 @@ final class ClusterChannel implements AutoCloseable {
     private final ServiceRegistration<ClusterMessaging> registration;
 
     ClusterChannel(String cluster, String nodeName, InetSocketAddress bind, List<InetSocketAddress> seeds,
-                   NodeFiles.KeyEntry identity, BundleContext context) throws Exception {
+                   NodeFiles.KeyEntry identity, BundleContext context, Consumer<List<String>> othersSeen) throws Exception {
         TCP transport = new TCP().setBindAddress(bind.getAddress()).setBindPort(bind.getPort()).setPortRange(0);
         transport.disableDiagnostics();
         transport.tls().enabled(true).setProtocols(new String[] {"TLSv1.3"}).setClientAuth(TLSClientAuth.NEED)
@@ -71,8 +72,10 @@ final class ClusterChannel implements AutoCloseable {
         Thread current = Thread.currentThread();
         ClassLoader previous = current.getContextClassLoader();
         current.setContextClassLoader(JChannel.class.getClassLoader()); // JGroups finds its protocol maps through it
+        JChannel built = null;
+        Messaging dispatcher = null;
         try {
-            channel = new JChannel(transport,
+            built = new JChannel(transport,
                     new TCPPING().initialHosts(initialHosts).setPortRange(0),
                     new MERGE3().setMinInterval(1_000).setMaxInterval(3_000),
                     new FD_ALL3().setInterval(HEARTBEAT_MILLIS).setTimeout(SUSPECT_AFTER_MILLIS),
@@ -80,30 +83,52 @@ final class ClusterChannel implements AutoCloseable {
                     new NAKACK2(), new UNICAST3(), new STABLE(),
                     new GMS().setJoinTimeout(2_000),
                     new UFC(), new MFC(), new FRAG4()).name(nodeName);
-            messaging = new Messaging(channel, context, new Views(cluster));
-            channel.connect(cluster);
+            Views views = new Views(cluster, built, othersSeen);
+            dispatcher = new Messaging(built, context, views);
+            views.messaging = dispatcher;
+            built.connect(cluster);
+        } catch (Exception e) {
+            if (dispatcher != null) {
+                dispatcher.close();
+            }
+            if (built != null) {
+                built.close();
+            }
+            throw e;
         } finally {
             current.setContextClassLoader(previous);
         }
+        channel = built;
+        messaging = dispatcher;
         registration = context.registerService(ClusterMessaging.class, messaging, null);
     }
 
-    /** Every view, in order: logged, and passed on to the platform's message handlers. */
-    private final class Views implements Receiver {
+    /** Every view, in order: logged, passed on to the platform's message handlers, and its members remembered as seeds. */
+    private static final class Views implements Receiver {
         private final String cluster;
+        private final JChannel channel;
+        private final Consumer<List<String>> othersSeen;
+        private volatile Messaging messaging;
 
-        Views(String cluster) {
+        Views(String cluster, JChannel channel, Consumer<List<String>> othersSeen) {
             this.cluster = cluster;
+            this.channel = channel;
+            this.othersSeen = othersSeen;
         }
 
         @Override
         public void viewAccepted(View view) {
             LOG.info("Cluster {} view {}: {}", cluster, view.getViewId().getId(), names(view.getMembers()));
             messaging.viewAccepted(view);
+            othersSeen.accept(members(channel).stream().filter(m -> !m.self() && m.address() != null).map(ClusterMember::address).toList());
         }
     }
 
     List<ClusterMember> members() {
+        return members(channel);
+    }
+
+    private static List<ClusterMember> members(JChannel channel) {
         View view = channel.getView();
         if (view == null) {
             return List.of();

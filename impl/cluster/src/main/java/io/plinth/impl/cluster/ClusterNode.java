@@ -12,7 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
@@ -89,6 +89,7 @@ public final class ClusterNode implements ClusterService {
     private static final String NAME = "[A-Za-z0-9][A-Za-z0-9._-]{0,62}";
     private static final String CLUSTER_NAME = "[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?";
     private static final Duration MAX_TOKEN_TTL = Duration.ofHours(24);
+    private static final long RECONNECT_SECONDS = 10;
 
     private Config config;
     private BundleContext bundleContext;
@@ -102,7 +103,7 @@ public final class ClusterNode implements ClusterService {
     private volatile Authority authority;
     private JoinServer joinServer;
     /** Connecting blocks for a while when a node is alone: done here, never in a caller's thread. */
-    private ExecutorService channelStarter;
+    private ScheduledExecutorService channelStarter;
     private volatile ClusterChannel channel;
     /** Why the join service is not running on a node that holds the CA, or null. */
     private String joinServerProblem;
@@ -122,7 +123,7 @@ public final class ClusterNode implements ClusterService {
         nodeNames = new NodeNames();
         identity = files.keyEntry(NODE_KEYS).orElse(null);
         authority = files.keyEntry(CA_KEYS).map(ca -> new Authority(ca.key(), ca.certificate())).orElse(null);
-        channelStarter = Executors.newSingleThreadExecutor(Threads.named("plinth-cluster-channel"));
+        channelStarter = Executors.newSingleThreadScheduledExecutor(Threads.named("plinth-cluster-channel"));
         if (authority != null) {
             startJoinServer();
         }
@@ -135,7 +136,7 @@ public final class ClusterNode implements ClusterService {
             joinServer.close();
             joinServer = null;
         }
-        channelStarter.shutdown();
+        channelStarter.shutdownNow();
         channelStarter.awaitTermination(30, TimeUnit.SECONDS);
         if (channel != null) {
             channel.close();
@@ -293,23 +294,50 @@ public final class ClusterNode implements ClusterService {
 
     /** Connects the cluster channel, in the background: a node alone waits a while for others. */
     private void startChannel(NodeFiles.Membership membership) {
-        NodeFiles.KeyEntry keys = identity;
-        channelStarter.execute(() -> {
+        channelStarter.execute(() -> connect(membership.cluster()));
+    }
+
+    /** Connects through every seed known (learned, joined through, configured); tries again later when it cannot. */
+    private void connect(String cluster) {
+        try {
+            NodeFiles.Membership membership = files.membership().orElseThrow();
+            List<InetSocketAddress> seeds = new ArrayList<>();
+            for (String seed : membership.seeds()) {
+                seeds.add(ClusterChannel.address(seed));
+            }
+            for (String seed : config.seeds().split(",")) {
+                if (!seed.isBlank()) {
+                    seeds.add(ClusterChannel.address(seed.trim()));
+                }
+            }
+            String host = config.clusterHost().isBlank() ? advertisedHost : config.clusterHost();
+            channel = new ClusterChannel(cluster, nodeName, new InetSocketAddress(InetAddress.getByName(host), config.clusterPort()),
+                    seeds, identity, bundleContext, this::rememberSeeds);
+        } catch (Exception e) {
+            LOG.error("Cannot connect to cluster {} on port {} ({}); trying again in {} s", cluster, config.clusterPort(), e,
+                    RECONNECT_SECONDS);
             try {
-                List<InetSocketAddress> seeds = new ArrayList<>();
-                for (String seed : membership.seeds()) {
-                    seeds.add(ClusterChannel.address(seed));
-                }
-                for (String seed : config.seeds().split(",")) {
-                    if (!seed.isBlank()) {
-                        seeds.add(ClusterChannel.address(seed.trim()));
-                    }
-                }
-                String host = config.clusterHost().isBlank() ? advertisedHost : config.clusterHost();
-                channel = new ClusterChannel(membership.cluster(), nodeName, new InetSocketAddress(InetAddress.getByName(host),
-                        config.clusterPort()), seeds, keys, bundleContext);
-            } catch (Exception e) {
-                LOG.error("Cannot connect to cluster {} on port {}: {}", membership.cluster(), config.clusterPort(), e.toString(), e);
+                channelStarter.schedule(() -> connect(cluster), RECONNECT_SECONDS, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                // the node is stopping
+            }
+        }
+    }
+
+    /** Keeps the other members' channels as seeds, so that a restarted node finds them without the CA's node. */
+    private void rememberSeeds(List<String> others) {
+        // Not this component's monitor: view threads must never wait for a deactivation that waits for them.
+        synchronized (files) {
+            rememberSeedsLocked(others);
+        }
+    }
+
+    private void rememberSeedsLocked(List<String> others) {
+        files.membership().ifPresent(membership -> {
+            java.util.Set<String> seeds = new java.util.TreeSet<>(membership.seeds());
+            if (seeds.addAll(others)) {
+                files.saveMembership(new NodeFiles.Membership(membership.cluster(), membership.node(), membership.nodeId(),
+                        membership.caFingerprint(), List.copyOf(seeds)));
             }
         });
     }

@@ -35,7 +35,7 @@ final class JoinClient {
     }
 
     static JoinProtocol.Answer join(Tokens.Content token, JoinProtocol.Request request) {
-        PinnedTrust trust = new PinnedTrust(token.ca());
+        PinnedTrust trust = new PinnedTrust(token.ca(), token.seed().substring(0, token.seed().lastIndexOf(':')).replace("[", "").replace("]", ""));
         HttpResponse<String> response;
         try {
             SSLContext tls = SSLContext.getInstance("TLSv1.3");
@@ -73,14 +73,43 @@ final class JoinClient {
         }
     }
 
-    /** Trusts a server chain only if it leads to the one CA certificate with the pinned fingerprint. */
+    /**
+     * Trusts a server chain only if it leads to the one CA certificate with the pinned fingerprint
+     * and names the seed's address: another member cannot pose as the seed and collect the token.
+     */
     private static final class PinnedTrust extends X509ExtendedTrustManager {
         private final String caFingerprint;
+        private final String seedHost;
         /** Why the seed was not trusted, for the person joining. */
         volatile String refusal;
 
-        PinnedTrust(String caFingerprint) {
+        PinnedTrust(String caFingerprint, String seedHost) {
             this.caFingerprint = caFingerprint;
+            this.seedHost = seedHost;
+        }
+
+        /** Whether the certificate's subject alternative names include the seed's host (an IP or DNS name). */
+        private boolean names(X509Certificate certificate) throws CertificateException {
+            java.util.Collection<java.util.List<?>> names = certificate.getSubjectAlternativeNames();
+            if (names == null) {
+                return false;
+            }
+            for (java.util.List<?> name : names) {
+                Object value = name.get(1);
+                if (value instanceof String text && (text.equalsIgnoreCase(seedHost) || sameAddress(text, seedHost))) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private static boolean sameAddress(String a, String b) {
+            try {
+                return (a.contains(":") || a.matches("[0-9.]+")) && (b.contains(":") || b.matches("[0-9.]+"))
+                        && java.net.InetAddress.getByName(a).equals(java.net.InetAddress.getByName(b)); // literals: no lookup
+            } catch (java.net.UnknownHostException e) {
+                return false;
+            }
         }
 
         @Override
@@ -89,11 +118,16 @@ final class JoinClient {
                 if (Authority.fingerprint(candidate).equals(caFingerprint)) {
                     try {
                         Authority.verify(chain[0], candidate);
-                        return;
                     } catch (GeneralSecurityException e) {
                         refusal = "the seed's certificate is not valid under the cluster CA: " + e.getMessage();
                         throw new CertificateException(refusal, e);
                     }
+                    if (!names(chain[0])) {
+                        refusal = "the seed's certificate is for another node (" + chain[0].getSubjectX500Principal().getName()
+                                + "), not for " + seedHost + "; refusing to send it the token";
+                        throw new CertificateException(refusal);
+                    }
+                    return;
                 }
             }
             refusal = "the seed's certificate (" + chain[0].getSubjectX500Principal().getName()

@@ -257,6 +257,12 @@ final class ClusterSync implements ClusterMessageHandler, AutoCloseable {
     public void close() {
         handlers.forEach(ServiceRegistration::unregister);
         publisher.shutdownNow();
+        try {
+            // A publication under way finishes before the successor's first: no stale state after it.
+            publisher.awaitTermination(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         tracker.close();
     }
 
