@@ -89,6 +89,18 @@ public class ClusterHubIT {
         Http.Answer elsewhere = north.http().put("/attributes/instance:" + southIds.get(0) + "/load", "{\"value\":\"1\"}");
         assertEquals("an instance is changed on its own node: " + elsewhere.body(), 409, elsewhere.status());
 
+        // south marked unavailable from north: its instances answer when addressed, but selectors skip them
+        Http.Answer marked = north.http().post("/cluster/members/south/unavailable", "");
+        assertEquals(marked.body(), 200, marked.status());
+        assertEquals("UNAVAILABLE", marked.json().get("state").asText());
+        assertTrue("selectors skip south", awaitSelected(north, Set.copyOf(northIds)));
+        assertEquals(2, call(north, "{\"target\":\"group:dist\",\"selector\":\"all\",\"operation\":\"echo\",\"inputs\":{\"message\":\"x\"}}").size());
+        assertEquals("HI", call(north, "{\"target\":\"instance:" + southIds.get(0) + "\",\"operation\":\"echo\",\"inputs\":{\"message\":\"hi\"}}")
+                .get(0).get("outputs").get("message").asText());
+        assertEquals("south knows it too", "UNAVAILABLE", state(south, "south"));
+        assertEquals(200, south.http().post("/cluster/members/south/available", "").status());
+        assertTrue("selectors pick south again", awaitSelected(north, new TreeSet<>(List.of(northIds.get(0), northIds.get(1), southIds.get(0), southIds.get(1)))));
+
         // one instance ends on south: it leaves north's view of the group too
         assertEquals(200, south.http().post("/instances/" + southIds.get(1) + "/destroy", "{}").status());
         assertTrue("a destroyed remote member leaves", awaitMembers(north, 3));
@@ -99,6 +111,32 @@ public class ClusterHubIT {
         System.out.printf("kill -9 of a node: its members gone from the other node's groups after %d ms%n",
                 (System.nanoTime() - killed) / 1_000_000);
         assertEquals(2, call(north, "{\"target\":\"group:dist\",\"selector\":\"all\",\"operation\":\"echo\",\"inputs\":{\"message\":\"x\"}}").size());
+        assertEquals("a node that vanished is failed", "FAILED", state(north, "south"));
+    }
+
+    /** Whether, within a few seconds, 12 calls with the any selector are answered by exactly {@code expected}. */
+    private static boolean awaitSelected(NodeProcess node, Set<String> expected) throws Exception {
+        for (int round = 0; round < 50; round++) {
+            Set<String> answeredBy = new TreeSet<>();
+            for (int i = 0; i < 12; i++) {
+                answeredBy.add(call(node, "{\"target\":\"group:dist\",\"operation\":\"echo\",\"inputs\":{\"message\":\"x\"}}")
+                        .get(0).get("instanceId").asText());
+            }
+            if (answeredBy.equals(expected)) {
+                return true;
+            }
+            Thread.sleep(100);
+        }
+        return false;
+    }
+
+    private static String state(NodeProcess node, String name) throws Exception {
+        for (JsonNode member : node.http().get("/cluster/members").json()) {
+            if (member.get("name").asText().equals(name)) {
+                return member.get("state").asText();
+            }
+        }
+        return "absent";
     }
 
     private static JsonNode call(NodeProcess node, String request) throws Exception {

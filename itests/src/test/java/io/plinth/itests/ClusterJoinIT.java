@@ -195,7 +195,11 @@ public class ClusterJoinIT {
         }
 
         String fingerprint = alpha.http().get("/cluster").json().get("caFingerprint").asText();
+        boolean clusterFormed = memberNames(beta).contains("alpha");
         alpha.stop();
+        if (clusterFormed) {
+            assertEquals("a node that stopped is offline", "OFFLINE", awaitState(beta, "alpha", "OFFLINE"));
+        }
         alpha.start();
         alpha.awaitUp(Duration.ofSeconds(120));
         Http.Answer after = alpha.http().get("/cluster");
@@ -243,6 +247,20 @@ public class ClusterJoinIT {
         assertTrue("detected after " + detectedMillis + " ms", detectedMillis <= 5_000);
     }
 
+    /** The state a node shows for another once it is {@code expected}, or the last one it showed after 10 s. */
+    private static String awaitState(NodeProcess node, String name, String expected) throws Exception {
+        String state = "absent";
+        for (int i = 0; i < 100 && !state.equals(expected); i++) {
+            for (com.fasterxml.jackson.databind.JsonNode member : node.http().get("/cluster/members").json()) {
+                if (member.get("name").asText().equals(name)) {
+                    state = member.get("state").asText();
+                }
+            }
+            Thread.sleep(100);
+        }
+        return state;
+    }
+
     /** Waits until alpha, beta and gamma each see exactly {@code expected}. */
     private static boolean awaitMembers(Set<String> expected, Duration patience) throws Exception {
         return awaitView(List.of(alpha, beta, gamma), List.copyOf(new java.util.TreeSet<>(expected)), patience);
@@ -271,7 +289,12 @@ public class ClusterJoinIT {
     /** The names in a node's view, sorted; a name twice would show twice. */
     private static List<String> memberList(NodeProcess node) throws Exception {
         List<String> names = new java.util.ArrayList<>();
-        node.http().get("/cluster/members").json().forEach(member -> names.add(member.get("name").asText()));
+        node.http().get("/cluster/members").json().forEach(member -> {
+            String state = member.get("state").asText();
+            if (state.equals("AVAILABLE") || state.equals("UNAVAILABLE")) { // in the view; not those that left
+                names.add(member.get("name").asText());
+            }
+        });
         java.util.Collections.sort(names);
         return names;
     }

@@ -94,6 +94,10 @@ public class DiscoveryIT {
     public void nodesAndPublishedRecordsAnswer() throws Exception {
         assertEquals("once the cluster channel is up", List.of("127.0.0.1"), awaitDig(Duration.ofSeconds(20), "A", "discovery.node." + ZONE));
         assertEquals(List.of("0 1 " + node.clusterPort() + " discovery.node." + ZONE), dig("SRV", "_plinth._tcp.node." + ZONE));
+        assertEquals(200, node.http().post("/cluster/members/discovery/unavailable", "").status());
+        assertEquals("a node marked unavailable is not listed", "NXDOMAIN", status("A", "discovery.node." + ZONE));
+        assertEquals(200, node.http().post("/cluster/members/discovery/available", "").status());
+        assertEquals(List.of("127.0.0.1"), dig("A", "discovery.node." + ZONE));
 
         Http.Answer published = node.http().put("/dns/records/billing/A", "{\"values\":[\"10.1.2.3\",\"10.1.2.4\"],\"ttlSeconds\":60}");
         assertEquals(published.body(), 200, published.status());

@@ -16,6 +16,12 @@ import org.osgi.annotation.versioning.ProviderType;
 @ProviderType
 public interface ClusterMessaging {
 
+    /**
+     * Service property: the nodes of the view marked unavailable (String[]), updated as marks
+     * change, so that selectors can skip their instances without asking.
+     */
+    String UNAVAILABLE_NODES = "plinth.cluster.unavailable";
+
     /** This node's name in the cluster. */
     String localNode();
 

@@ -21,9 +21,18 @@ public interface ClusterService {
 
     /**
      * The nodes this node's cluster channel sees now (mutual TLS with certificates of the cluster
-     * CA), itself included; empty while it is in no cluster.
+     * CA), itself included, then those seen before that have left (offline or failed); empty while
+     * it is in no cluster.
      */
     java.util.List<ClusterMember> members();
+
+    /**
+     * Marks a node of the view available or unavailable (seed 000 §4.5.2 mark-available /
+     * mark-unavailable): the instances of an unavailable node keep running and answer requests
+     * addressed to them, but no selector picks them. The mark is kept across the node's restarts.
+     * NOT_FOUND when no such node is in the view.
+     */
+    ClusterMember markAvailable(String node, boolean available);
 
     /**
      * Makes this node the first member of a new cluster: creates the cluster CA (its key is never

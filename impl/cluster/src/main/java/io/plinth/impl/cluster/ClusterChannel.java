@@ -8,6 +8,7 @@ import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 
 import javax.net.ssl.KeyManagerFactory;
@@ -16,6 +17,7 @@ import javax.net.ssl.TrustManagerFactory;
 
 import io.plinth.api.cluster.ClusterMember;
 import io.plinth.api.cluster.ClusterMessaging;
+import io.plinth.api.cluster.NodeState;
 
 import org.jgroups.Address;
 import org.jgroups.Event;
@@ -62,7 +64,8 @@ final class ClusterChannel implements AutoCloseable {
     private final ServiceRegistration<ClusterMessaging> registration;
 
     ClusterChannel(String cluster, String nodeName, InetSocketAddress bind, List<InetSocketAddress> seeds,
-                   NodeFiles.KeyEntry identity, BundleContext context, Consumer<List<String>> othersSeen) throws Exception {
+                   NodeFiles.KeyEntry identity, BundleContext context, Consumer<List<String>> othersSeen,
+                   Set<String> unavailableNodes) throws Exception {
         TCP transport = new TCP().setBindAddress(bind.getAddress()).setBindPort(bind.getPort()).setPortRange(0);
         transport.disableDiagnostics();
         transport.tls().enabled(true).setProtocols(new String[] {"TLSv1.3"}).setClientAuth(TLSClientAuth.NEED)
@@ -100,7 +103,22 @@ final class ClusterChannel implements AutoCloseable {
         }
         channel = built;
         messaging = dispatcher;
-        registration = context.registerService(ClusterMessaging.class, messaging, null);
+        registration = context.registerService(ClusterMessaging.class, messaging, unavailableProperty(unavailableNodes));
+    }
+
+    Messaging messaging() {
+        return messaging;
+    }
+
+    /** Tells the messaging service's users which nodes are marked unavailable now. */
+    void unavailableNodes(Set<String> nodes) {
+        registration.setProperties(unavailableProperty(nodes));
+    }
+
+    private static java.util.Dictionary<String, Object> unavailableProperty(Set<String> nodes) {
+        java.util.Hashtable<String, Object> properties = new java.util.Hashtable<>();
+        properties.put(ClusterMessaging.UNAVAILABLE_NODES, nodes.toArray(String[]::new));
+        return properties;
     }
 
     /** Every view, in order: logged, passed on to the platform's message handlers, and its members remembered as seeds. */
@@ -137,7 +155,7 @@ final class ClusterChannel implements AutoCloseable {
         for (Address member : view.getMembers()) {
             Object physical = channel.down(new Event(Event.GET_PHYSICAL_ADDRESS, member));
             members.add(new ClusterMember(NameCache.get(member), physical instanceof PhysicalAddress p ? p.printIpAddress() : null,
-                    member.equals(view.getCoord()), member.equals(channel.getAddress())));
+                    member.equals(view.getCoord()), member.equals(channel.getAddress()), NodeState.AVAILABLE));
         }
         return members;
     }

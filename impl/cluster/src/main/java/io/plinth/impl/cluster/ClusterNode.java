@@ -12,12 +12,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import io.plinth.api.cluster.ClusterInfo;
 import io.plinth.api.cluster.ClusterMember;
+import io.plinth.api.cluster.ClusterMessageHandler;
 import io.plinth.api.cluster.ClusterService;
 import io.plinth.api.cluster.JoinToken;
 import io.plinth.api.error.PlinthException;
@@ -34,6 +36,7 @@ import org.bouncycastle.pkcs.PKCSException;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -90,6 +93,7 @@ public final class ClusterNode implements ClusterService {
     private static final String CLUSTER_NAME = "[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?";
     private static final Duration MAX_TOKEN_TTL = Duration.ofHours(24);
     private static final long RECONNECT_SECONDS = 10;
+    private static final long MARK_PATIENCE_SECONDS = 6;
 
     private Config config;
     private BundleContext bundleContext;
@@ -105,6 +109,8 @@ public final class ClusterNode implements ClusterService {
     /** Connecting blocks for a while when a node is alone: done here, never in a caller's thread. */
     private ScheduledExecutorService channelStarter;
     private volatile ClusterChannel channel;
+    private NodeStates nodeStates;
+    private ServiceRegistration<ClusterMessageHandler> nodeStatesRegistration;
     /** Why the join service is not running on a node that holds the CA, or null. */
     private String joinServerProblem;
 
@@ -127,6 +133,10 @@ public final class ClusterNode implements ClusterService {
         if (authority != null) {
             startJoinServer();
         }
+        nodeStates = new NodeStates(() -> channel == null ? null : channel.messaging(),
+                !files.membership().map(NodeFiles.Membership::unavailable).orElse(false), this::keepMark, this::unavailableNodes);
+        nodeStatesRegistration = context.registerService(ClusterMessageHandler.class, nodeStates,
+                new java.util.Hashtable<>(java.util.Map.of(ClusterMessageHandler.TOPIC, NodeStates.TOPIC)));
         files.membership().ifPresent(this::startChannel);
     }
 
@@ -138,6 +148,8 @@ public final class ClusterNode implements ClusterService {
         }
         channelStarter.shutdownNow();
         channelStarter.awaitTermination(30, TimeUnit.SECONDS);
+        nodeStates.farewell();
+        nodeStatesRegistration.unregister();
         if (channel != null) {
             channel.close();
             channel = null;
@@ -147,7 +159,35 @@ public final class ClusterNode implements ClusterService {
     @Override
     public List<ClusterMember> members() {
         ClusterChannel current = channel;
-        return current == null ? List.of() : current.members();
+        return current == null ? List.of() : nodeStates.decorate(current.members());
+    }
+
+    @Override
+    public ClusterMember markAvailable(String node, boolean available) {
+        String target = node == null || node.isBlank() ? nodeName : node;
+        try {
+            nodeStates.mark(target, available).toCompletableFuture().get(MARK_PATIENCE_SECONDS, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new PlinthException(Reason.UNAVAILABLE, "node " + target + " did not take the mark: " + (e.getCause() != null ? e.getCause() : e));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PlinthException(Reason.UNAVAILABLE, "interrupted while marking node " + target);
+        }
+        return members().stream().filter(m -> m.name().equals(target)).findFirst()
+                .orElseThrow(() -> PlinthException.notFound("no node " + target + " in the cluster's view"));
+    }
+
+    private void keepMark(boolean available) {
+        synchronized (files) {
+            files.membership().ifPresent(membership -> files.saveMembership(membership.withUnavailable(!available)));
+        }
+    }
+
+    private void unavailableNodes(Set<String> nodes) {
+        ClusterChannel current = channel;
+        if (current != null) {
+            current.unavailableNodes(nodes);
+        }
     }
 
     @Override
@@ -174,7 +214,7 @@ public final class ClusterNode implements ClusterService {
         String nodeId = Authority.newId();
         X509Certificate certificate = ca.certifyNode(node.getPublic(), nodeName, nodeId, advertisedHost, nodeValidity());
         files.saveKeyEntry(CA_KEYS, new NodeFiles.KeyEntry(ca.key(), new X509Certificate[] {ca.certificate()}));
-        become(new NodeFiles.Membership(clusterName, nodeName, nodeId, Authority.fingerprint(ca.certificate()), List.of()),
+        become(new NodeFiles.Membership(clusterName, nodeName, nodeId, Authority.fingerprint(ca.certificate()), List.of(), false),
                 new NodeFiles.KeyEntry(node.getPrivate(), new X509Certificate[] {certificate, ca.certificate()}));
         authority = ca;
         nodeNames.add(nodeName);
@@ -226,7 +266,7 @@ public final class ClusterNode implements ClusterService {
         if (!certificate.getPublicKey().equals(keys.getPublic())) {
             throw new PlinthException(Reason.FAILED, "the seed certified a key other than this node's");
         }
-        become(new NodeFiles.Membership(answer.cluster(), nodeName, answer.nodeId(), content.ca(), answer.seeds()),
+        become(new NodeFiles.Membership(answer.cluster(), nodeName, answer.nodeId(), content.ca(), answer.seeds(), false),
                 new NodeFiles.KeyEntry(keys.getPrivate(), new X509Certificate[] {certificate, ca}));
         LOG.info("Joined cluster {} through {} as node {} ({})", answer.cluster(), content.seed(), nodeName, answer.nodeId());
         return info();
@@ -312,7 +352,7 @@ public final class ClusterNode implements ClusterService {
             }
             String host = config.clusterHost().isBlank() ? advertisedHost : config.clusterHost();
             channel = new ClusterChannel(cluster, nodeName, new InetSocketAddress(InetAddress.getByName(host), config.clusterPort()),
-                    seeds, identity, bundleContext, this::rememberSeeds);
+                    seeds, identity, bundleContext, this::rememberSeeds, membership.unavailable() ? Set.of(nodeName) : Set.of());
         } catch (Exception e) {
             LOG.error("Cannot connect to cluster {} on port {} ({}); trying again in {} s", cluster, config.clusterPort(), e,
                     RECONNECT_SECONDS);
@@ -336,8 +376,7 @@ public final class ClusterNode implements ClusterService {
         files.membership().ifPresent(membership -> {
             java.util.Set<String> seeds = new java.util.TreeSet<>(membership.seeds());
             if (seeds.addAll(others)) {
-                files.saveMembership(new NodeFiles.Membership(membership.cluster(), membership.node(), membership.nodeId(),
-                        membership.caFingerprint(), List.copyOf(seeds)));
+                files.saveMembership(membership.withSeeds(List.copyOf(seeds)));
             }
         });
     }

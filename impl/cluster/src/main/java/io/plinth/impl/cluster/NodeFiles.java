@@ -34,9 +34,18 @@ import org.slf4j.LoggerFactory;
 final class NodeFiles {
 
     /** What a node remembers of its cluster. */
-    record Membership(String cluster, String node, String nodeId, String caFingerprint, List<String> seeds) {
+    /** {@code unavailable}: an admin marked the node so (kept across restarts). */
+    record Membership(String cluster, String node, String nodeId, String caFingerprint, List<String> seeds, boolean unavailable) {
         Membership {
             seeds = seeds == null ? List.of() : List.copyOf(seeds);
+        }
+
+        Membership withSeeds(List<String> newSeeds) {
+            return new Membership(cluster, node, nodeId, caFingerprint, newSeeds, unavailable);
+        }
+
+        Membership withUnavailable(boolean mark) {
+            return new Membership(cluster, node, nodeId, caFingerprint, seeds, mark);
         }
     }
 

@@ -12,8 +12,10 @@ import java.util.function.Supplier;
 
 import io.plinth.api.cluster.ClusterMember;
 import io.plinth.api.cluster.ClusterService;
+import io.plinth.api.cluster.NodeState;
 import io.plinth.api.hub.Hub;
 import io.plinth.api.hub.Member;
+import io.plinth.api.hub.Selector;
 
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
@@ -41,7 +43,8 @@ import org.xbill.DNS.Type;
  * <li>{@code NODE.node.ZONE}: A/AAAA of a node in the cluster's view; {@code _plinth._tcp.node.ZONE}: SRV of their channels.</li>
  * </ul>
  * Members publish where they answer as {@code SERVICE.address = host:port} attributes (the gateway's
- * {@code http.address} among them). Answers are authoritative; names outside the zone are refused.
+ * {@code http.address} among them); only those selectors may pick are listed (available, on an
+ * available node). Answers are authoritative; names outside the zone are refused.
  */
 final class Answers {
 
@@ -182,33 +185,35 @@ final class Answers {
         return records;
     }
 
-    /** An available group's available members (group names are matched without regard to case, as DNS does). */
+    /**
+     * A group's members that selectors may pick — available, on a node not marked unavailable —
+     * if it has any (group names are matched without regard to case, as DNS does).
+     */
     private Optional<List<Member>> group(String label) {
         Hub current = hub.get();
         return current.groups().stream().filter(g -> g.toLowerCase(Locale.ROOT).equals(label)).findFirst()
-                .map(g -> current.members(g).stream().filter(Answers::available).toList())
+                .map(g -> current.select(g, Selector.ALL))
                 .filter(members -> !members.isEmpty());
     }
 
+    /** An instance that selectors may pick, found through its groups. */
     private Optional<Member> instance(String id) {
         Hub current = hub.get();
         for (String group : current.groups()) {
-            for (Member member : current.members(group)) {
+            for (Member member : current.select(group, Selector.ALL)) {
                 if (member.instanceId().equalsIgnoreCase(id)) {
-                    return available(member) ? Optional.of(member) : Optional.empty();
+                    return Optional.of(member);
                 }
             }
         }
         return Optional.empty();
     }
 
+    /** The nodes in the view and available. */
     private List<ClusterMember> nodes() {
         ClusterService current = cluster.get();
-        return current == null ? List.of() : current.members().stream().filter(m -> m.address() != null).toList();
-    }
-
-    private static boolean available(Member member) {
-        return !"false".equals(member.attributes().get(Hub.AVAILABLE_ATTRIBUTE));
+        return current == null ? List.of()
+                : current.members().stream().filter(m -> m.state() == NodeState.AVAILABLE && m.address() != null).toList();
     }
 
     /** service → host:port, from attributes named {@code SERVICE.address}. */

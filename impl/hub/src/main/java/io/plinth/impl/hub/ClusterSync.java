@@ -59,6 +59,8 @@ final class ClusterSync implements ClusterMessageHandler, AutoCloseable {
     private final ServiceTracker<ClusterMessaging, ClusterMessaging> tracker;
     /** The cluster's messaging while this node is connected; set before anything is published through it. */
     private volatile ClusterMessaging messaging;
+    /** The nodes an admin marked unavailable: selectors skip their instances. */
+    private volatile Set<String> unavailableNodes = Set.of();
     private final ScheduledExecutorService publisher = Executors.newSingleThreadScheduledExecutor(Threads.named("plinth-hub-cluster"));
     private final AtomicBoolean publicationDue = new AtomicBoolean();
     private final long incarnation = ThreadLocalRandom.current().nextLong();
@@ -81,19 +83,41 @@ final class ClusterSync implements ClusterMessageHandler, AutoCloseable {
             @Override
             public ClusterMessaging addingService(ServiceReference<ClusterMessaging> reference) {
                 ClusterMessaging added = super.addingService(reference);
+                unavailableNodes = unavailable(reference);
                 messaging = added;
                 publisher.execute(() -> publish(true)); // and ask the others for theirs
                 return added;
             }
 
             @Override
+            public void modifiedService(ServiceReference<ClusterMessaging> reference, ClusterMessaging service) {
+                unavailableNodes = unavailable(reference);
+            }
+
+            @Override
             public void removedService(ServiceReference<ClusterMessaging> reference, ClusterMessaging removed) {
                 messaging = null;
+                unavailableNodes = Set.of();
                 publisher.execute(() -> Set.copyOf(remote.keySet()).forEach(ClusterSync.this::forgetNode)); // disconnected: nobody is left
                 super.removedService(reference, removed);
             }
         };
         tracker.open();
+    }
+
+    /** Whether the node an endpoint lives on is marked unavailable. */
+    boolean onUnavailableNode(Endpoint endpoint) {
+        Set<String> unavailable = unavailableNodes;
+        if (unavailable.isEmpty()) {
+            return false;
+        }
+        ClusterMessaging channel = messaging;
+        return unavailable.contains(endpoint.remote() || channel == null ? endpoint.node() : channel.localNode());
+    }
+
+    private static Set<String> unavailable(ServiceReference<ClusterMessaging> reference) {
+        Object nodes = reference.getProperty(ClusterMessaging.UNAVAILABLE_NODES);
+        return nodes instanceof String[] names ? Set.of(names) : Set.of();
     }
 
     /** An endpoint for an instance of another node. */

@@ -351,9 +351,12 @@ public final class LocalHub implements Hub {
         }
     }
 
+    /** Whether selectors may pick an instance: it is there, available, and not on a node marked unavailable. */
     private boolean usable(String instanceId) {
-        return endpoints.containsKey(instanceId)
-                && !"false".equals(registry.attributes(Target.instance(instanceId)).get(AVAILABLE_ATTRIBUTE));
+        Endpoint endpoint = endpoints.get(instanceId);
+        ClusterSync sync = cluster;
+        return endpoint != null && !"false".equals(registry.attributes(Target.instance(instanceId)).get(AVAILABLE_ATTRIBUTE))
+                && (sync == null || !sync.onUnavailableNode(endpoint));
     }
 
     // --- attributes and names -----------------------------------------------------------------

@@ -6,6 +6,7 @@ import java.util.List;
 import javax.ws.rs.GET;
 import javax.ws.rs.POST;
 import javax.ws.rs.Path;
+import javax.ws.rs.PathParam;
 import javax.ws.rs.Produces;
 import javax.ws.rs.core.MediaType;
 import javax.ws.rs.core.Response;
@@ -53,6 +54,20 @@ public final class ClusterResource extends Resource {
     @Path("members")
     public List<ClusterMember> members() {
         return platform.cluster().members();
+    }
+
+    /** Marks a node available again (seed 000 §4.5.2). */
+    @POST
+    @Path("members/{node}/available")
+    public ClusterMember markAvailable(@PathParam("node") String node) {
+        return platform.cluster().markAvailable(node, true);
+    }
+
+    /** Marks a node unavailable: its instances run on, but no selector picks them. */
+    @POST
+    @Path("members/{node}/unavailable")
+    public ClusterMember markUnavailable(@PathParam("node") String node) {
+        return platform.cluster().markAvailable(node, false);
     }
 
     @POST

@@ -1,0 +1,13 @@
+package io.plinth.api.cluster;
+
+/** A node's state in the cluster (seed 000 §4.5.2). */
+public enum NodeState {
+    /** In the view, taking work. */
+    AVAILABLE,
+    /** In the view and running, but its instances are skipped by selectors (maintenance): marked so by an admin. */
+    UNAVAILABLE,
+    /** Left the view after saying so: stopped. */
+    OFFLINE,
+    /** Left the view without a word: crashed, frozen or cut off. */
+    FAILED
+}
