@@ -23,7 +23,8 @@ import org.osgi.service.component.annotations.ConfigurationPolicy;
  * The echo component. Version 1 answers {@code echo} with the message it got; version 2 (the same
  * source, built as 2.0.0) answers in capitals. Its other operations make it a handy test fixture:
  * {@code relay} (calls another target through the hub), {@code relay-timed} (calls it {@code count}
- * times and reports percentiles: a benchmark's probe), {@code sleep}, {@code fail}, {@code claim}, {@code set-available}, and {@code downs} (the
+ * times and reports percentiles: a benchmark's probe), {@code cast-burst} / {@code tally} /
+ * {@code tallied} (casts counted where they arrive, another probe), {@code sleep}, {@code fail}, {@code claim}, {@code set-available}, and {@code downs} (the
  * monitor notifications it received). Configuration: {@code refuse-stop=true} makes it refuse a
  * polite terminate; {@code fail-start=true} makes it fail to start; {@code load} is published as
  * its {@code load} attribute.
@@ -34,6 +35,7 @@ public final class Echo implements Component {
 
     private final boolean shouts = FrameworkUtil.getBundle(Echo.class).getVersion().getMajor() >= 2;
     private final List<String> downs = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.LongAdder tally = new java.util.concurrent.atomic.LongAdder();
     private volatile ComponentContext context;
 
     @Override
@@ -71,6 +73,19 @@ public final class Echo implements Component {
                 return answer(Reply.ok().output("message", relayed.output("message")).output("via", relayed.instanceId()));
             case "relay-timed":
                 return answer(relayTimed(Target.parse(request.input("target")), Integer.parseInt(request.inputs().getOrDefault("count", "1000"))));
+            case "cast-burst":
+                // A benchmark's probe: count casts of "tally" to the target, as fast as the hub takes them.
+                Target burstTarget = Target.parse(request.input("target"));
+                int casts = Integer.parseInt(request.inputs().getOrDefault("count", "1000"));
+                for (int i = 0; i < casts; i++) {
+                    context.hub().cast(Request.to(burstTarget).operation("tally").caller(context.instanceId()).build());
+                }
+                return answer(Reply.ok().output("cast", String.valueOf(casts)));
+            case "tally":
+                tally.increment();
+                return answer(Reply.ok());
+            case "tallied":
+                return answer(Reply.ok().output("tallied", String.valueOf(tally.sum())));
             case "attachments":
                 Reply.Builder copy = Reply.ok();
                 request.attachments().forEach(copy::attachment);
