@@ -25,7 +25,9 @@ public class ClusterBenchmark {
              NodeProcess second = new NodeProcess(Path.of("target/nodes/bench-second"), 29000)) {
             TestCluster.form("bench", first, List.of(second));
             TestCluster.registerEcho(first);
-            TestCluster.registerEcho(second);
+            if (!TestCluster.awaitTypes(second, 2)) {
+                throw new AssertionError("the echo types did not reach the second node");
+            }
             String caller = TestCluster.echoInstances(first, "1.0.0", 1, "callers").get(0);
             String near = TestCluster.echoInstances(first, "1.0.0", 1, "near").get(0);
             String far = TestCluster.echoInstances(second, "1.0.0", 1, "far").get(0);

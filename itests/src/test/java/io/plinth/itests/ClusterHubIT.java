@@ -14,13 +14,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
+import org.junit.FixMethodOrder;
 import org.junit.Test;
+import org.junit.runners.MethodSorters;
 
 /**
- * The hub across two nodes of a cluster, "north" and "south", each a real process: groups hold
- * the instances of both, calls, selectors and attributes reach across, and the instances of a
- * node that dies leave every group.
+ * The hub and component types across two nodes of a cluster, "north" and "south", each a real
+ * process: types registered on one node reach the other (also one that joins later), groups hold
+ * the instances of both, calls, selectors and attributes reach across, a node marked unavailable
+ * is skipped, and the instances of a node that dies leave every group.
  */
+@FixMethodOrder(MethodSorters.NAME_ASCENDING) // the last test kills a node
 public class ClusterHubIT {
 
     private static NodeProcess north;
@@ -30,18 +34,21 @@ public class ClusterHubIT {
     public static void formCluster() throws Exception {
         north = new NodeProcess(Path.of("target/nodes/north"), 28000);
         south = new NodeProcess(Path.of("target/nodes/south"), 29000);
-        TestCluster.form("hub-test", north, List.of(south));
-        TestCluster.registerEcho(north);
-        TestCluster.registerEcho(south);
+        TestCluster.startAll(List.of(north, south));
+        TestCluster.initialize(north, "hub-test");
+        TestCluster.registerEcho(north); // before south joins: south gets the types when it does
+        TestCluster.join(north, south);
+        assertTrue("the types reach the new node", TestCluster.awaitTypes(south, 2));
     }
 
-    @AfterClass
-    public static void stopNodes() throws Exception {
-        for (NodeProcess node : java.util.Arrays.asList(north, south)) {
-            if (node != null) {
-                node.close();
-            }
-        }
+    @Test
+    public void componentTypesRegisteredOnOneNodeReachTheOthers() throws Exception {
+        Http.Answer registered = south.http().post("/types", "{\"name\":\"web\",\"version\":\"1.0.0\",\"kind\":\"bundle\","
+                + "\"artifact\":\"mvn:io.plinth.examples/web/1.0.0\"}");
+        assertEquals(registered.body(), 201, registered.status());
+        assertTrue("registered on south, there on north", TestCluster.awaitTypes(north, 3));
+        assertEquals(204, north.http().delete("/types/web/1.0.0").status());
+        assertTrue("unregistered on north, gone from south", TestCluster.awaitTypes(south, 2));
     }
 
     @Test

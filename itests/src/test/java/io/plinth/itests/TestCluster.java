@@ -12,30 +12,54 @@ final class TestCluster {
 
     /** Starts the nodes, waits for them, and has the others join the first's new cluster {@code name}. */
     static void form(String name, NodeProcess first, List<NodeProcess> others) throws Exception {
-        first.start();
+        List<NodeProcess> all = new java.util.ArrayList<>(others);
+        all.add(0, first);
+        startAll(all);
+        initialize(first, name);
         for (NodeProcess node : others) {
-            node.start();
-        }
-        first.awaitUp(java.time.Duration.ofSeconds(120));
-        for (NodeProcess node : others) {
-            node.awaitUp(java.time.Duration.ofSeconds(120));
-        }
-        Http.Answer created = first.http().post("/cluster", "{\"name\":\"" + name + "\"}");
-        assertEquals(created.body(), 201, created.status());
-        for (NodeProcess node : others) {
-            String token = first.http().post("/cluster/tokens", "{}").json().get("token").asText();
-            Http.Answer joined = node.http().post("/cluster/join", "{\"token\":\"" + token + "\"}");
-            assertEquals(joined.body(), 200, joined.status());
+            join(first, node);
         }
     }
 
-    /** Registers the echo example's two versions on a node (types are kept per node for now). */
+    static void startAll(List<NodeProcess> nodes) throws Exception {
+        for (NodeProcess node : nodes) {
+            node.start();
+        }
+        for (NodeProcess node : nodes) {
+            node.awaitUp(java.time.Duration.ofSeconds(120));
+        }
+    }
+
+    static void initialize(NodeProcess first, String name) throws Exception {
+        Http.Answer created = first.http().post("/cluster", "{\"name\":\"" + name + "\"}");
+        assertEquals(created.body(), 201, created.status());
+    }
+
+    /** {@code node} joins the cluster of {@code member}, which holds the CA, with a fresh token. */
+    static void join(NodeProcess member, NodeProcess node) throws Exception {
+        String token = member.http().post("/cluster/tokens", "{}").json().get("token").asText();
+        Http.Answer joined = node.http().post("/cluster/join", "{\"token\":\"" + token + "\"}");
+        assertEquals(joined.body(), 200, joined.status());
+    }
+
+    /** Registers the echo example's two versions (on one node: the others get them from it). */
     static void registerEcho(NodeProcess node) throws Exception {
         for (String version : List.of("1.0.0", "2.0.0")) {
             Http.Answer type = node.http().post("/types", "{\"name\":\"echo\",\"version\":\"" + version + "\",\"kind\":\"bundle\","
                     + "\"artifact\":\"mvn:io.plinth.examples/echo/" + version + "\"}");
             assertEquals(type.body(), 201, type.status());
         }
+    }
+
+    /** Whether, within 10 s, a node has {@code count} component types. */
+    static boolean awaitTypes(NodeProcess node, int count) throws Exception {
+        for (int i = 0; i < 200; i++) {
+            if (node.http().get("/types").json().size() == count) {
+                return true;
+            }
+            Thread.sleep(50);
+        }
+        return false;
     }
 
     /** Creates echo instances on a node in a group; answers their ids. */

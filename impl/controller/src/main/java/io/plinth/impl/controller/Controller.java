@@ -87,6 +87,7 @@ public final class Controller implements ComponentController {
     private Whiteboard<InstanceListener, InstanceEvent> listeners;
     private ExecutorService propagation;
     private ServiceRegistration<InstanceListener> harnessEvents;
+    private TypeSync typeSync;
 
     @Activate
     void activate(BundleContext bundleContext) {
@@ -102,6 +103,11 @@ public final class Controller implements ComponentController {
         // Registered by hand, not as this component's service: DS would find it while activating it.
         harnessEvents = context.registerService(InstanceListener.class, this::instanceEvent, null);
         propagation.execute(this::reconcile);
+        typeSync = new TypeSync(context, this::types, this::adopt, type -> {
+            if (findType(type.name(), type.version()) != null) {
+                drop(type.name(), type.version());
+            }
+        });
     }
 
     /**
@@ -111,6 +117,7 @@ public final class Controller implements ComponentController {
      */
     @Deactivate
     void deactivate() {
+        typeSync.close();
         if (!gate.closeAndDrain(DRAIN_PATIENCE)) {
             LOG.warn("Controller stopped with operations still in flight after {}", DRAIN_PATIENCE);
         }
@@ -150,13 +157,21 @@ public final class Controller implements ComponentController {
 
     @Override
     public ComponentType registerType(ComponentType type) {
+        if (adopt(type)) {
+            typeSync.registered(type);
+        }
+        return type;
+    }
+
+    /** Registers a type here; answers whether it is new. The same type again changes nothing. */
+    private boolean adopt(ComponentType type) {
         gate.enter();
         try {
             synchronized (this) {
                 ComponentType existing = findType(type.name(), type.version());
                 if (existing != null) {
                     if (existing.equals(type)) {
-                        return existing;
+                        return false;
                     }
                     throw PlinthException.conflict("type " + type.key() + " is already registered differently; "
                             + "a type is immutable: register a new version instead");
@@ -166,7 +181,7 @@ public final class Controller implements ComponentController {
                 types.add(type);
                 save(new ControllerState(types, state.instances(), state.links(), state.monitors()));
                 LOG.info("Registered type {} ({} {})", type.key(), type.kind(), type.artifact());
-                return type;
+                return true;
             }
         } finally {
             gate.exit();
@@ -175,6 +190,11 @@ public final class Controller implements ComponentController {
 
     @Override
     public void unregisterType(String name, String version) {
+        typeSync.unregistered(drop(name, version));
+    }
+
+    /** Unregisters a type here; CONFLICT while instances of it run. */
+    private ComponentType drop(String name, String version) {
         gate.enter();
         try {
             synchronized (this) {
@@ -188,6 +208,7 @@ public final class Controller implements ComponentController {
                 save(new ControllerState(types, state.instances(), state.links(), state.monitors()));
                 installer.uninstall(type, types.stream().anyMatch(t -> t.artifact().equals(type.artifact())));
                 LOG.info("Unregistered type {}", type.key());
+                return type;
             }
         } finally {
             gate.exit();
