@@ -4,7 +4,6 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -39,6 +38,15 @@ public class ClusterHubIT {
         TestCluster.registerEcho(north); // before south joins: south gets the types when it does
         TestCluster.join(north, south);
         assertTrue("the types reach the new node", TestCluster.awaitTypes(south, 2));
+    }
+
+    @AfterClass
+    public static void stopNodes() throws Exception {
+        for (NodeProcess node : java.util.Arrays.asList(north, south)) {
+            if (node != null) {
+                node.close();
+            }
+        }
     }
 
     @Test

@@ -196,6 +196,9 @@ public class ClusterJoinIT {
 
         String fingerprint = alpha.http().get("/cluster").json().get("caFingerprint").asText();
         boolean clusterFormed = memberNames(beta).contains("alpha");
+        if (clusterFormed) {
+            assertEquals("marked from another node", 200, beta.http().post("/cluster/members/alpha/unavailable", "").status());
+        }
         alpha.stop();
         if (clusterFormed) {
             assertEquals("a node that stopped is offline", "OFFLINE", awaitState(beta, "alpha", "OFFLINE"));
@@ -215,6 +218,9 @@ public class ClusterJoinIT {
             assertTrue("alpha back in one view with beta and gamma", awaitMembers(Set.of("alpha", "beta", "gamma"), Duration.ofSeconds(40)));
             System.out.printf("restarted seed merged back into the cluster %.0f ms after its REST API was up%n",
                     (System.nanoTime() - restarted) / 1e6);
+            assertEquals("the mark outlives the restart, and the others hear it", "UNAVAILABLE", awaitState(beta, "alpha", "UNAVAILABLE"));
+            assertEquals(200, alpha.http().post("/cluster/members/alpha/available", "").status());
+            assertEquals("AVAILABLE", awaitState(gamma, "alpha", "AVAILABLE"));
         }
     }
 

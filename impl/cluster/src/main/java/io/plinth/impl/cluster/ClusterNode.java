@@ -353,6 +353,7 @@ public final class ClusterNode implements ClusterService {
             String host = config.clusterHost().isBlank() ? advertisedHost : config.clusterHost();
             channel = new ClusterChannel(cluster, nodeName, new InetSocketAddress(InetAddress.getByName(host), config.clusterPort()),
                     seeds, identity, bundleContext, this::rememberSeeds, membership.unavailable() ? Set.of(nodeName) : Set.of());
+            nodeStates.connected();
         } catch (Exception e) {
             LOG.error("Cannot connect to cluster {} on port {} ({}); trying again in {} s", cluster, config.clusterPort(), e,
                     RECONNECT_SECONDS);

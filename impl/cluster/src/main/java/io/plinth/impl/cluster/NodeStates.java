@@ -47,6 +47,8 @@ final class NodeStates implements ClusterMessageHandler {
     /** Nodes that left the view, with how, and where they were. */
     private final Map<String, ClusterMember> departed = new ConcurrentHashMap<>();
     private final Set<String> saidLeaving = ConcurrentHashMap.newKeySet();
+    /** The set of unavailable nodes last published. */
+    private Set<String> published = Set.of();
 
     NodeStates(Supplier<Messaging> messaging, boolean ownAvailable, Consumer<Boolean> keepOwnMark,
                Consumer<Set<String>> unavailableChanged) {
@@ -63,7 +65,10 @@ final class NodeStates implements ClusterMessageHandler {
             NodeState state = member.self() ? own() : others.getOrDefault(member.name(), NodeState.AVAILABLE);
             members.add(new ClusterMember(member.name(), member.address(), member.coordinator(), member.self(), state));
         }
-        departed.values().stream().sorted(java.util.Comparator.comparing(ClusterMember::name)).forEach(members::add);
+        Set<String> inView = new TreeSet<>();
+        view.forEach(member -> inView.add(member.name()));
+        departed.values().stream().filter(m -> !inView.contains(m.name())) // back already, before its view arrived
+                .sorted(java.util.Comparator.comparing(ClusterMember::name)).forEach(members::add);
         return members;
     }
 
@@ -107,6 +112,11 @@ final class NodeStates implements ClusterMessageHandler {
         if (payload.length != 1) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("a node state is one byte"));
         }
+        Messaging channel = messaging.get();
+        boolean fromTheView = channel != null && channel.otherNodes().contains(fromNode);
+        if (!fromTheView && payload[0] <= LEAVING) {
+            return CompletableFuture.completedFuture(new byte[0]); // late news of a node that has left
+        }
         switch (payload[0]) {
             case AVAILABLE -> others.put(fromNode, NodeState.AVAILABLE);
             case UNAVAILABLE -> others.put(fromNode, NodeState.UNAVAILABLE);
@@ -133,7 +143,9 @@ final class NodeStates implements ClusterMessageHandler {
         }
         for (String node : otherNodes) {
             departed.remove(node);
-            others.putIfAbsent(node, NodeState.AVAILABLE);
+            if (others.putIfAbsent(node, NodeState.AVAILABLE) == null) {
+                saidLeaving.remove(node); // back: a goodbye from its previous life no longer counts
+            }
         }
         tellOthers();
         unavailableChanged();
@@ -158,7 +170,14 @@ final class NodeStates implements ClusterMessageHandler {
         }
     }
 
-    private void unavailableChanged() {
+    /** This node's channel is connected: the others learn its state (a mark kept across a restart among it). */
+    void connected() {
+        tellOthers();
+        unavailableChanged();
+    }
+
+    /** Publishes the set of unavailable nodes, one computation at a time, and only when it changed. */
+    private synchronized void unavailableChanged() {
         Messaging channel = messaging.get();
         Set<String> unavailable = new TreeSet<>();
         others.forEach((node, state) -> {
@@ -169,6 +188,9 @@ final class NodeStates implements ClusterMessageHandler {
         if (!ownAvailable && channel != null) {
             unavailable.add(channel.localNode());
         }
-        unavailableChanged.accept(unavailable);
+        if (!unavailable.equals(published)) {
+            published = unavailable;
+            unavailableChanged.accept(unavailable);
+        }
     }
 }

@@ -103,9 +103,9 @@ public final class Controller implements ComponentController {
         // Registered by hand, not as this component's service: DS would find it while activating it.
         harnessEvents = context.registerService(InstanceListener.class, this::instanceEvent, null);
         propagation.execute(this::reconcile);
-        typeSync = new TypeSync(context, this::types, this::adopt, type -> {
+        typeSync = new TypeSync(context, this::types, type -> adopt(type, false), type -> {
             if (findType(type.name(), type.version()) != null) {
-                drop(type.name(), type.version());
+                drop(type.name(), type.version(), false);
             }
         });
     }
@@ -117,10 +117,10 @@ public final class Controller implements ComponentController {
      */
     @Deactivate
     void deactivate() {
-        typeSync.close();
         if (!gate.closeAndDrain(DRAIN_PATIENCE)) {
             LOG.warn("Controller stopped with operations still in flight after {}", DRAIN_PATIENCE);
         }
+        typeSync.close(); // after the drain: registrations in flight are still announced
         propagation.shutdown();
         try {
             if (!propagation.awaitTermination(DRAIN_PATIENCE.toSeconds(), TimeUnit.SECONDS)) {
@@ -157,21 +157,22 @@ public final class Controller implements ComponentController {
 
     @Override
     public ComponentType registerType(ComponentType type) {
-        if (adopt(type)) {
-            typeSync.registered(type);
-        }
+        adopt(type, true);
         return type;
     }
 
-    /** Registers a type here; answers whether it is new. The same type again changes nothing. */
-    private boolean adopt(ComponentType type) {
+    /**
+     * Registers a type here (the same type again changes nothing); when it is new and {@code announce},
+     * the other nodes hear of it, in the order of this node's changes.
+     */
+    private void adopt(ComponentType type, boolean announce) {
         gate.enter();
         try {
             synchronized (this) {
                 ComponentType existing = findType(type.name(), type.version());
                 if (existing != null) {
                     if (existing.equals(type)) {
-                        return false;
+                        return;
                     }
                     throw PlinthException.conflict("type " + type.key() + " is already registered differently; "
                             + "a type is immutable: register a new version instead");
@@ -181,7 +182,9 @@ public final class Controller implements ComponentController {
                 types.add(type);
                 save(new ControllerState(types, state.instances(), state.links(), state.monitors()));
                 LOG.info("Registered type {} ({} {})", type.key(), type.kind(), type.artifact());
-                return true;
+                if (announce) {
+                    typeSync.registered(type);
+                }
             }
         } finally {
             gate.exit();
@@ -190,11 +193,11 @@ public final class Controller implements ComponentController {
 
     @Override
     public void unregisterType(String name, String version) {
-        typeSync.unregistered(drop(name, version));
+        drop(name, version, true);
     }
 
-    /** Unregisters a type here; CONFLICT while instances of it run. */
-    private ComponentType drop(String name, String version) {
+    /** Unregisters a type here, and when {@code announce} tells the other nodes; CONFLICT while instances of it run. */
+    private void drop(String name, String version, boolean announce) {
         gate.enter();
         try {
             synchronized (this) {
@@ -208,7 +211,9 @@ public final class Controller implements ComponentController {
                 save(new ControllerState(types, state.instances(), state.links(), state.monitors()));
                 installer.uninstall(type, types.stream().anyMatch(t -> t.artifact().equals(type.artifact())));
                 LOG.info("Unregistered type {}", type.key());
-                return type;
+                if (announce) {
+                    typeSync.unregistered(type);
+                }
             }
         } finally {
             gate.exit();

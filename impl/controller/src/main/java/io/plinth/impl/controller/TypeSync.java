@@ -5,16 +5,15 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Hashtable;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -36,10 +35,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Component types across the cluster. A type is immutable (an exact code version), so every node
  * can simply hold all of them: a type registered on one node is sent to the others, which
- * register it too (installing its code), and a node that joins the view gets every type the
- * others have. Unregistering is sent as well; a node that still runs instances of the type keeps
- * it. Each node keeps its types in its own persisted state, so a whole-cluster restart brings
- * them back.
+ * register it too (installing its code); unregistering is sent as well, and a node that still
+ * runs instances of the type keeps it. A node that connects (it joined, restarted, or its
+ * controller was replaced), or that sees new nodes in its view (partitions merged), asks them
+ * for their types and adopts the answers; only the one that asked takes them, so a type
+ * unregistered meanwhile is not brought back to the nodes that dropped it. Each node keeps its
+ * types in its own persisted state, so a whole-cluster restart brings them back.
  */
 final class TypeSync implements ClusterMessageHandler, AutoCloseable {
 
@@ -48,6 +49,13 @@ final class TypeSync implements ClusterMessageHandler, AutoCloseable {
     private static final byte VERSION = 1;
     private static final byte REGISTERED = 0;
     private static final byte UNREGISTERED = 1;
+    /** A request for every type of the node asked; the answer lists them. */
+    private static final byte ASKING = 2;
+    private static final Duration ANSWER_PATIENCE = Duration.ofSeconds(10);
+
+    /** A decoded message: what happened, to which types. */
+    private record Message(byte what, List<ComponentType> types) {
+    }
 
     private final Supplier<List<ComponentType>> types;
     private final Consumer<ComponentType> adopt;
@@ -71,7 +79,7 @@ final class TypeSync implements ClusterMessageHandler, AutoCloseable {
             public ClusterMessaging addingService(ServiceReference<ClusterMessaging> reference) {
                 ClusterMessaging added = super.addingService(reference);
                 messaging = added;
-                send(REGISTERED, types.get()); // the others learn this node's types
+                ask(added, added.otherNodes());
                 return added;
             }
 
@@ -85,39 +93,56 @@ final class TypeSync implements ClusterMessageHandler, AutoCloseable {
     }
 
     void registered(ComponentType type) {
-        send(REGISTERED, List.of(type));
+        broadcast(REGISTERED, type);
     }
 
     void unregistered(ComponentType type) {
-        send(UNREGISTERED, List.of(type));
+        broadcast(UNREGISTERED, type);
     }
 
     @Override
     public CompletionStage<byte[]> message(String fromNode, byte[] payload) {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload))) {
-            if (in.readByte() != VERSION) {
-                throw new IOException("unknown version");
+        try {
+            Message message = decode(payload);
+            if (message.what() == ASKING) {
+                return CompletableFuture.completedFuture(encode(REGISTERED, types.get())); // answered, even while connecting
             }
-            boolean registered = in.readByte() == REGISTERED;
-            List<ComponentType> received = new ArrayList<>();
-            int count = Codec.readSize(in);
-            for (int i = 0; i < count; i++) {
-                received.add(new ComponentType(Codec.readString(in), Codec.readString(in), ComponentKind.valueOf(Codec.readString(in)),
-                        Codec.readString(in), Codec.readString(in), Codec.readStrings(in)));
-            }
-            applier.execute(() -> received.forEach(type -> apply(fromNode, registered, type)));
+            boolean registered = message.what() == REGISTERED;
+            applier.execute(() -> message.types().forEach(type -> apply(fromNode, registered, type)));
         } catch (IOException | RuntimeException e) {
             LOG.warn("Dropped the types sent by node {}: {}", fromNode, e.toString());
         }
         return CompletableFuture.completedFuture(new byte[0]);
     }
 
+    /** New nodes in the view (one joined, or two partitions merged): ask them for their types. */
     @Override
     public void nodesChanged(Set<String> otherNodes) {
-        boolean newcomer = otherNodes.stream().anyMatch(node -> !knownNodes.contains(node));
+        Set<String> newcomers = new java.util.TreeSet<>(otherNodes);
+        newcomers.removeAll(knownNodes);
         knownNodes = Set.copyOf(otherNodes);
-        if (newcomer) {
-            send(REGISTERED, types.get());
+        ClusterMessaging channel = messaging;
+        if (channel != null && !newcomers.isEmpty()) {
+            ask(channel, newcomers);
+        }
+    }
+
+    /** Asks each node for every type it has, and adopts them: how a node catches up after joining or restarting. */
+    private void ask(ClusterMessaging channel, Set<String> nodes) {
+        byte[] question = encode(ASKING, List.of());
+        for (String node : nodes) {
+            channel.request(node, TOPIC, question, ANSWER_PATIENCE).whenComplete((answer, failure) -> {
+                if (failure != null) {
+                    LOG.info("Node {} did not say which types it has: {}", node, failure.toString());
+                    return;
+                }
+                try {
+                    List<ComponentType> theirs = decode(answer).types();
+                    applier.execute(() -> theirs.forEach(type -> apply(node, true, type)));
+                } catch (IOException | RuntimeException e) {
+                    LOG.warn("Dropped the types of node {}: {}", node, e.toString());
+                }
+            });
         }
     }
 
@@ -134,11 +159,14 @@ final class TypeSync implements ClusterMessageHandler, AutoCloseable {
         }
     }
 
-    private void send(byte what, List<ComponentType> sent) {
+    private void broadcast(byte what, ComponentType type) {
         ClusterMessaging channel = messaging;
-        if (channel == null || sent.isEmpty()) {
-            return;
+        if (channel != null) {
+            channel.broadcast(TOPIC, encode(what, List.of(type)));
         }
+    }
+
+    private static byte[] encode(byte what, List<ComponentType> sent) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeByte(VERSION);
@@ -155,7 +183,23 @@ final class TypeSync implements ClusterMessageHandler, AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-        channel.broadcast(TOPIC, bytes.toByteArray());
+        return bytes.toByteArray();
+    }
+
+    private static Message decode(byte[] payload) throws IOException {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload))) {
+            if (in.readByte() != VERSION) {
+                throw new IOException("unknown version");
+            }
+            byte what = in.readByte();
+            List<ComponentType> received = new ArrayList<>();
+            int count = Codec.readSize(in);
+            for (int i = 0; i < count; i++) {
+                received.add(new ComponentType(Codec.readString(in), Codec.readString(in), ComponentKind.valueOf(Codec.readString(in)),
+                        Codec.readString(in), Codec.readString(in), Codec.readStrings(in)));
+            }
+            return new Message(what, received);
+        }
     }
 
     @Override
