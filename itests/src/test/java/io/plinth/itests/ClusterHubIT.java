@@ -89,6 +89,11 @@ public class ClusterHubIT {
                     .get(0).get("instanceId").asText());
         }
         assertEquals("any spreads over both nodes", 4, answeredBy.size());
+        // a cast from north reaches south's instance (one way: counted where it arrives)
+        Http.Answer cast = north.http().post("/casts", "{\"target\":\"instance:" + southIds.get(0) + "\",\"operation\":\"tally\"}");
+        assertTrue(cast.body(), cast.status() / 100 == 2);
+        assertTrue("the cast arrived", awaitTallied(south, southIds.get(0), 1));
+
         // a component on north calling, through its hub, a component on south
         JsonNode relayed = call(north, "{\"target\":\"instance:" + northIds.get(0) + "\",\"operation\":\"relay\","
                 + "\"inputs\":{\"message\":\"via\",\"target\":\"instance:" + southIds.get(1) + "\"}}");
@@ -141,6 +146,17 @@ public class ClusterHubIT {
                 return true;
             }
             Thread.sleep(100);
+        }
+        return false;
+    }
+
+    private static boolean awaitTallied(NodeProcess node, String instance, long count) throws Exception {
+        for (int i = 0; i < 100; i++) {
+            if (call(node, "{\"target\":\"instance:" + instance + "\",\"operation\":\"tallied\"}").get(0).get("outputs")
+                    .get("tallied").asLong() == count) {
+                return true;
+            }
+            Thread.sleep(50);
         }
         return false;
     }

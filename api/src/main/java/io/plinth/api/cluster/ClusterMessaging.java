@@ -35,6 +35,12 @@ public interface ClusterMessaging {
      */
     CompletionStage<byte[]> request(String node, String topic, byte[] payload, Duration timeout);
 
+    /**
+     * Sends {@code payload} to {@code topic} on {@code node} without asking for an answer (a cast):
+     * nothing comes back, not even a failure. Quietly dropped when the node is not in the view.
+     */
+    void send(String node, String topic, byte[] payload);
+
     /** Sends {@code payload} to {@code topic} on every other node, without waiting for anything. */
     void broadcast(String topic, byte[] payload);
 }

@@ -112,6 +112,19 @@ final class Messaging implements ClusterMessaging, RequestHandler, AutoCloseable
     }
 
     @Override
+    public void send(String node, String topic, byte[] payload) {
+        Address destination = address(node);
+        if (destination == null) {
+            return;
+        }
+        try {
+            dispatcher.sendMessage(new BytesMessage(destination, encode(topic, payload)), RequestOptions.ASYNC());
+        } catch (Exception e) {
+            LOG.debug("Cannot send to node {} on topic {}: {}", node, topic, e.toString());
+        }
+    }
+
+    @Override
     public void broadcast(String topic, byte[] payload) {
         try {
             dispatcher.castMessage(null, new BytesMessage(null, encode(topic, payload)),

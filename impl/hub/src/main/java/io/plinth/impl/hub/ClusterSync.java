@@ -185,7 +185,12 @@ final class ClusterSync implements ClusterMessageHandler, AutoCloseable {
         // to hand back a future, and may itself call another node meanwhile.
         return CompletableFuture.supplyAsync(() -> deliver.apply(endpoint, call.request()), deliveries)
                 .thenCompose(answer -> answer)
-                .thenApply(reply -> Wire.reply(reply.from(call.instanceId(), call.request().correlation())));
+                .thenApply(reply -> {
+                    if (reply.failed()) {
+                        LOG.info("Request {} from node {} to {} failed: {}", call.request().operation(), fromNode, call.instanceId(), reply.error());
+                    }
+                    return Wire.reply(reply.from(call.instanceId(), call.request().correlation()));
+                });
     }
 
     private void publish(boolean wantsReplies) {

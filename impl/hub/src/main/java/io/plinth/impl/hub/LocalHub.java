@@ -233,6 +233,10 @@ public final class LocalHub implements Hub {
         requireOpen();
         Request stamped = stamp(request);
         for (Endpoint receiver : receivers(stamped)) {
+            if (receiver.component() instanceof RemoteComponent remote) {
+                remote.cast(stamped); // its node delivers it, and logs what fails there
+                continue;
+            }
             try {
                 casts.execute(() -> logFailure(receiver, stamped, deliver(receiver, stamped)));
             } catch (RejectedExecutionException e) {

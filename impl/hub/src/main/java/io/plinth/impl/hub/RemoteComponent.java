@@ -13,7 +13,8 @@ import io.plinth.api.hub.Request;
 
 /**
  * An instance on another node, as this hub delivers to it: each request travels to its node over
- * the cluster channel, whose hub hands it to the instance and sends the reply back.
+ * the cluster channel, whose hub hands it to the instance and sends the reply back (a cast goes
+ * one way).
  */
 final class RemoteComponent implements Component {
 
@@ -30,6 +31,14 @@ final class RemoteComponent implements Component {
     @Override
     public void start(ComponentContext context) {
         throw new UnsupportedOperationException("an instance of another node is started there");
+    }
+
+    /** A cast: sent one way, nothing comes back. */
+    void cast(Request request) {
+        ClusterMessaging channel = messaging.get();
+        if (channel != null) {
+            channel.send(node, ClusterSync.CALL, Wire.call(instanceId, request));
+        }
     }
 
     @Override
