@@ -21,6 +21,22 @@ public final class Codec {
     private Codec() {
     }
 
+    /** What writes one message. */
+    public interface Writer {
+        void write(DataOutputStream out) throws IOException;
+    }
+
+    /** A message, as the writer writes it. */
+    public static byte[] write(Writer writer) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(256);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            writer.write(out);
+        } catch (IOException e) {
+            throw new IllegalStateException(e); // in memory: cannot happen
+        }
+        return bytes.toByteArray();
+    }
+
     public static void writeString(DataOutputStream out, String value) throws IOException {
         writeBytes(out, value == null ? null : value.getBytes(StandardCharsets.UTF_8));
     }

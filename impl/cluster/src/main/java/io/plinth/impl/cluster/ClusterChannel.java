@@ -18,6 +18,7 @@ import javax.net.ssl.TrustManagerFactory;
 import io.plinth.api.cluster.ClusterMember;
 import io.plinth.api.cluster.ClusterMessaging;
 import io.plinth.api.cluster.NodeState;
+import io.plinth.support.HostPort;
 
 import org.jgroups.Address;
 import org.jgroups.Event;
@@ -190,17 +191,13 @@ final class ClusterChannel implements AutoCloseable {
         return tls;
     }
 
-    /** {@code host:port}, for the seeds setting. */
+    /** A seed's {@code host:port}, resolved. */
     static InetSocketAddress address(String hostAndPort) {
-        int colon = hostAndPort.lastIndexOf(':');
-        if (colon <= 0) {
-            throw new IllegalArgumentException("a seed reads host:port, not '" + hostAndPort + "'");
-        }
+        HostPort seed = HostPort.parse(hostAndPort);
         try {
-            String host = hostAndPort.substring(0, colon).replace("[", "").replace("]", "");
-            return new InetSocketAddress(InetAddress.getByName(host), Integer.parseInt(hostAndPort.substring(colon + 1)));
-        } catch (IOException | NumberFormatException e) {
-            throw new IllegalArgumentException("a seed reads host:port, not '" + hostAndPort + "': " + e.getMessage(), e);
+            return new InetSocketAddress(InetAddress.getByName(seed.host()), seed.port());
+        } catch (IOException e) {
+            throw new IllegalArgumentException("the seed " + hostAndPort + " cannot be resolved: " + e.getMessage(), e);
         }
     }
 }

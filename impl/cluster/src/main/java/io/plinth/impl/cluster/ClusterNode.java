@@ -24,6 +24,7 @@ import io.plinth.api.cluster.ClusterService;
 import io.plinth.api.cluster.JoinToken;
 import io.plinth.api.error.PlinthException;
 import io.plinth.api.error.Reason;
+import io.plinth.support.HostPort;
 import io.plinth.support.Threads;
 
 import org.bouncycastle.asn1.x500.X500NameBuilder;
@@ -383,7 +384,7 @@ public final class ClusterNode implements ClusterService {
     }
 
     private static String hostAndPort(String host, int port) {
-        return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+        return new HostPort(host, port).toString();
     }
 
     private void refuseIfMember() {

@@ -20,6 +20,7 @@ import javax.net.ssl.X509ExtendedTrustManager;
 
 import io.plinth.api.error.PlinthException;
 import io.plinth.api.error.Reason;
+import io.plinth.support.HostPort;
 
 /**
  * The new node's side of the join exchange: it trusts the seed only if the seed's certificate
@@ -35,7 +36,7 @@ final class JoinClient {
     }
 
     static JoinProtocol.Answer join(Tokens.Content token, JoinProtocol.Request request) {
-        PinnedTrust trust = new PinnedTrust(token.ca(), token.seed().substring(0, token.seed().lastIndexOf(':')).replace("[", "").replace("]", ""));
+        PinnedTrust trust = new PinnedTrust(token.ca(), seedHost(token.seed()));
         HttpResponse<String> response;
         try {
             SSLContext tls = SSLContext.getInstance("TLSv1.3");
@@ -70,6 +71,14 @@ final class JoinClient {
             throw new PlinthException(reason, "the seed " + token.seed() + " refused: " + error.message());
         } catch (IOException e) {
             throw new PlinthException(Reason.FAILED, "the seed " + token.seed() + " answered " + response.statusCode() + " in a form not understood");
+        }
+    }
+
+    private static String seedHost(String seed) {
+        try {
+            return HostPort.parse(seed).host();
+        } catch (IllegalArgumentException e) {
+            throw PlinthException.invalid("the join token names no seed address: " + e.getMessage());
         }
     }
 

@@ -1,8 +1,6 @@
 package io.plinth.impl.cluster;
 
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Arrays;
@@ -173,20 +171,15 @@ final class Messaging implements ClusterMessaging, RequestHandler, AutoCloseable
     }
 
     private static byte[] encode(String topic, byte[] payload) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(payload.length + topic.length() + 8);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
+        return Codec.write(out -> {
             out.writeByte(FORMAT);
             Codec.writeString(out, topic);
             out.write(payload);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        return bytes.toByteArray();
+        });
     }
 
     private static byte[] encodeAnswer(byte[] answer, Throwable failure) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
+        return Codec.write(out -> {
             if (failure == null) {
                 out.writeByte(ANSWERED);
                 out.write(answer == null ? new byte[0] : answer);
@@ -195,10 +188,7 @@ final class Messaging implements ClusterMessaging, RequestHandler, AutoCloseable
                 Codec.writeString(out, String.valueOf(failure instanceof java.util.concurrent.CompletionException c && c.getCause() != null
                         ? c.getCause() : failure));
             }
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        return bytes.toByteArray();
+        });
     }
 
     private static byte[] decodeAnswer(byte[] answer) {

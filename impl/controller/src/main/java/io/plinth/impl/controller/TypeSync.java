@@ -1,9 +1,7 @@
 package io.plinth.impl.controller;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -167,8 +165,7 @@ final class TypeSync implements ClusterMessageHandler, AutoCloseable {
     }
 
     private static byte[] encode(byte what, List<ComponentType> sent) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
+        return Codec.write(out -> {
             out.writeByte(VERSION);
             out.writeByte(what);
             out.writeInt(sent.size());
@@ -180,10 +177,7 @@ final class TypeSync implements ClusterMessageHandler, AutoCloseable {
                 Codec.writeString(out, type.component());
                 Codec.writeStrings(out, type.defaults());
             }
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        return bytes.toByteArray();
+        });
     }
 
     private static Message decode(byte[] payload) throws IOException {

@@ -16,6 +16,7 @@ import io.plinth.api.cluster.NodeState;
 import io.plinth.api.hub.Hub;
 import io.plinth.api.hub.Member;
 import io.plinth.api.hub.Selector;
+import io.plinth.support.HostPort;
 
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
@@ -124,10 +125,10 @@ final class Answers {
             instance(labels.get(0)).ifPresent(member -> records.addAll(instanceRecords(name, member)));
         } else if (size == 2 && labels.get(1).equals("node")) {
             nodes().stream().filter(n -> n.name().equalsIgnoreCase(labels.get(0)))
-                    .forEach(n -> address(name, host(n.address())).ifPresent(records::add));
+                    .forEach(n -> address(name, HostPort.parse(n.address()).host()).ifPresent(records::add));
         } else if (size == 3 && labels.equals(List.of("_plinth", "_tcp", "node"))) {
             for (ClusterMember node : nodes()) {
-                records.add(new SRVRecord(name, DClass.IN, ttl, 0, 1, port(node.address()), child(node.name() + ".node")));
+                records.add(new SRVRecord(name, DClass.IN, ttl, 0, 1, HostPort.parse(node.address()).port(), child(node.name() + ".node")));
             }
         }
         return records;
@@ -155,7 +156,7 @@ final class Answers {
         Set<String> hosts = new LinkedHashSet<>();
         List<Record> records = new ArrayList<>();
         for (Member member : members) {
-            addresses(member).values().forEach(address -> hosts.add(host(address)));
+            addresses(member).values().forEach(address -> hosts.add(address.host()));
             records.add(new TXTRecord(name, DClass.IN, ttl,
                     "instance=" + member.instanceId() + " node=" + member.node() + " type=" + member.type() + " version=" + member.version()));
         }
@@ -166,9 +167,9 @@ final class Answers {
     private List<Record> serviceRecords(Name name, String service, List<Member> members) {
         List<Record> records = new ArrayList<>();
         for (Member member : members) {
-            String address = addresses(member).get(service);
+            HostPort address = addresses(member).get(service);
             if (address != null) {
-                records.add(new SRVRecord(name, DClass.IN, ttl, 0, 1, port(address), child(member.instanceId() + ".instance")));
+                records.add(new SRVRecord(name, DClass.IN, ttl, 0, 1, address.port(), child(member.instanceId() + ".instance")));
             }
         }
         return records;
@@ -176,7 +177,7 @@ final class Answers {
 
     private List<Record> instanceRecords(Name name, Member member) {
         List<Record> records = new ArrayList<>();
-        new LinkedHashSet<>(addresses(member).values()).forEach(address -> address(name, host(address)).ifPresent(records::add));
+        new LinkedHashSet<>(addresses(member).values()).forEach(address -> address(name, address.host()).ifPresent(records::add));
         member.attributes().forEach((key, value) -> {
             if (!key.startsWith(RESERVED)) {
                 records.add(new TXTRecord(name, DClass.IN, ttl, key + "=" + value));
@@ -216,12 +217,16 @@ final class Answers {
                 : current.members().stream().filter(m -> m.state() == NodeState.AVAILABLE && m.address() != null).toList();
     }
 
-    /** service → host:port, from attributes named {@code SERVICE.address}. */
-    private static Map<String, String> addresses(Member member) {
-        Map<String, String> addresses = new java.util.TreeMap<>();
+    /** service → where it answers, from attributes named {@code SERVICE.address}; those that are no address are left out. */
+    private static Map<String, HostPort> addresses(Member member) {
+        Map<String, HostPort> addresses = new java.util.TreeMap<>();
         member.attributes().forEach((key, value) -> {
-            if (key.endsWith(ADDRESS_SUFFIX) && !key.startsWith(RESERVED) && port(value) > 0) {
-                addresses.put(key.substring(0, key.length() - ADDRESS_SUFFIX.length()).toLowerCase(Locale.ROOT), value);
+            if (key.endsWith(ADDRESS_SUFFIX) && !key.startsWith(RESERVED)) {
+                try {
+                    addresses.put(key.substring(0, key.length() - ADDRESS_SUFFIX.length()).toLowerCase(Locale.ROOT), HostPort.parse(value));
+                } catch (IllegalArgumentException notAnAddress) {
+                    // published by the member, read by resolvers: a bad one is simply not answered
+                }
             }
         });
         return addresses;
@@ -238,20 +243,6 @@ final class Answers {
                     ? new AAAARecord(name, DClass.IN, ttl, address) : new ARecord(name, DClass.IN, ttl, address));
         } catch (java.net.UnknownHostException e) {
             return Optional.empty();
-        }
-    }
-
-    private static String host(String hostAndPort) {
-        String host = hostAndPort.substring(0, Math.max(0, hostAndPort.lastIndexOf(':')));
-        return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-    }
-
-    private static int port(String hostAndPort) {
-        try {
-            int port = Integer.parseInt(hostAndPort.substring(hostAndPort.lastIndexOf(':') + 1));
-            return port > 0 && port <= 65535 ? port : -1;
-        } catch (NumberFormatException | IndexOutOfBoundsException e) {
-            return -1;
         }
     }
 

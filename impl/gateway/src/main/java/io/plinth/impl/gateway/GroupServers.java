@@ -17,6 +17,7 @@ import io.plinth.api.hub.Hub;
 import io.plinth.api.hub.HubEvent;
 import io.plinth.api.hub.HubListener;
 import io.plinth.api.hub.Member;
+import io.plinth.support.HostPort;
 import io.plinth.support.Threads;
 
 import org.osgi.framework.BundleContext;
@@ -121,21 +122,13 @@ final class GroupServers implements HubListener, AutoCloseable {
         return List.copyOf(servers);
     }
 
-    /** {@code host:port} (IPv6 in brackets) resolved, or null. */
+    /** {@code host:port} resolved, or null. */
     private static InetSocketAddress parse(String hostAndPort) {
-        int colon = hostAndPort.lastIndexOf(':');
-        if (colon <= 0) {
-            return null;
-        }
-        String host = hostAndPort.substring(0, colon);
         try {
-            int port = Integer.parseInt(hostAndPort.substring(colon + 1));
-            if (port < 1 || port > 65535) {
-                return null;
-            }
-            InetSocketAddress address = new InetSocketAddress(host.startsWith("[") ? host.substring(1, host.length() - 1) : host, port);
+            HostPort parsed = HostPort.parse(hostAndPort);
+            InetSocketAddress address = new InetSocketAddress(parsed.host(), parsed.port());
             return address.isUnresolved() ? null : address;
-        } catch (RuntimeException e) {
+        } catch (IllegalArgumentException e) {
             return null;
         }
     }

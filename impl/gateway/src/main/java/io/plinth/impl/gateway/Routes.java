@@ -8,6 +8,7 @@ import io.plinth.api.gateway.BackendVersion;
 import io.plinth.api.gateway.GatewayService;
 import io.plinth.api.gateway.Route;
 import io.plinth.api.gateway.UpgradeMode;
+import io.plinth.support.HostPort;
 
 /**
  * The platform's form of the gateway's configuration (REST, shell). The 003 seed's clusters are
@@ -119,13 +120,11 @@ final class Routes implements GatewayService {
     }
 
     private static Cluster.Server server(String hostAndPort) {
-        int colon = hostAndPort == null ? -1 : hostAndPort.lastIndexOf(':');
         try {
-            Cluster.Server server = new Cluster.Server(hostAndPort.substring(0, colon), Integer.valueOf(hostAndPort.substring(colon + 1)));
-            server.validate();
-            return server;
-        } catch (RuntimeException e) {
-            throw PlinthException.invalid("a server reads host:port, not '" + hostAndPort + "'");
+            HostPort parsed = HostPort.parse(hostAndPort);
+            return new Cluster.Server(parsed.host(), parsed.port());
+        } catch (IllegalArgumentException e) {
+            throw PlinthException.invalid(e.getMessage());
         }
     }
 

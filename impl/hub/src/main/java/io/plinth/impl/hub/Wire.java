@@ -1,9 +1,7 @@
 package io.plinth.impl.hub;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -141,19 +139,12 @@ final class Wire {
         return new NodeState(node, incarnation, sequence, wantsReplies, instances);
     }
 
-    private interface Writer {
-        void write(DataOutputStream out) throws IOException;
-    }
-
-    private static byte[] write(Writer writer) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
+    /** A message: the version byte, then what the writer writes. */
+    private static byte[] write(Codec.Writer writer) {
+        return Codec.write(out -> {
             out.writeByte(VERSION);
             writer.write(out);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        return bytes.toByteArray();
+        });
     }
 
     private static DataInputStream read(byte[] bytes) throws IOException {

@@ -6,6 +6,7 @@ import java.util.Locale;
 import io.plinth.api.gateway.BackendVersion;
 import io.plinth.api.gateway.GatewayService;
 import io.plinth.api.gateway.UpgradeMode;
+import io.plinth.support.HostPort;
 
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
@@ -51,7 +52,7 @@ public class UpgradeStartCommand extends UpgradeCommand {
         if (servers.isEmpty() == (group == null)) {
             throw new IllegalArgumentException("name its servers (host:port ...) or its hub group (-g GROUP), one of the two");
         }
-        servers.forEach(UpgradeStartCommand::checkServer);
+        servers.forEach(HostPort::parse); // a bad one fails the command, saying what an address looks like
         BackendVersion added = gateway.addVersion(route,
                 new BackendVersion(null, version, servers, group, upgradeMode, sessionTimeout, percentage, durationSeconds, null, null));
         System.out.println(added.id());
@@ -82,20 +83,4 @@ public class UpgradeStartCommand extends UpgradeCommand {
         }
     }
 
-    private static void checkServer(String server) {
-        int colon = server.lastIndexOf(':');
-        if (colon <= 0 || !isPort(server.substring(colon + 1))) {
-            throw new IllegalArgumentException("a server reads host:port with a port from 1 to 65535,"
-                    + " e.g. 127.0.0.1:1034, not '" + server + "'");
-        }
-    }
-
-    private static boolean isPort(String text) {
-        try {
-            int port = Integer.parseInt(text);
-            return port >= 1 && port <= 65535;
-        } catch (NumberFormatException e) {
-            return false;
-        }
-    }
 }
