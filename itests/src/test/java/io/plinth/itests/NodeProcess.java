@@ -86,14 +86,24 @@ final class NodeProcess implements AutoCloseable {
                 .start();
     }
 
-    /** The node's JVM (bin/karaf runs it as a child of its shell). */
-    private ProcessHandle jvm() {
-        return process.descendants().filter(p -> p.info().command().map(c -> c.endsWith("java")).orElse(false))
-                .findFirst().orElse(process.toHandle());
+    /**
+     * The node's JVM (bin/karaf runs it as a child of its shell). Never the shell instead: a signal
+     * meant for the JVM would miss it. /proc can be read mid-change, so it looks a few times.
+     */
+    private ProcessHandle jvm() throws InterruptedException {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            java.util.Optional<ProcessHandle> java = process.descendants()
+                    .filter(p -> p.info().command().map(c -> c.endsWith("java")).orElse(false)).findFirst();
+            if (java.isPresent()) {
+                return java.get();
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("no JVM runs under " + home);
     }
 
     /** The node JVM's resident memory in kB, from /proc. */
-    long residentKilobytes() throws IOException {
+    long residentKilobytes() throws IOException, InterruptedException {
         Path status = Path.of("/proc", String.valueOf(jvm().pid()), "status");
         Matcher rss = Pattern.compile("VmRSS:\\s+(\\d+) kB").matcher(Files.readString(status));
         return rss.find() ? Long.parseLong(rss.group(1)) : -1;
@@ -120,12 +130,17 @@ final class NodeProcess implements AutoCloseable {
         process = null;
     }
 
-    /** Kills the node's JVM the hard way (SIGKILL): no shutdown, sockets reset. */
+    /** Kills the node the hard way (SIGKILL to its JVM and its shell): no shutdown, sockets reset. */
     void kill() throws InterruptedException {
         ProcessHandle jvm = jvm();
+        List<ProcessHandle> all = new java.util.ArrayList<>(process.descendants().toList());
+        all.add(process.toHandle());
         jvm.destroyForcibly();
-        jvm.onExit().join();
-        stop(); // the bin/karaf shell that ran it
+        all.forEach(ProcessHandle::destroyForcibly);
+        for (ProcessHandle handle : all) {
+            handle.onExit().join();
+        }
+        process = null;
     }
 
     /** Freezes (SIGSTOP) or thaws (SIGCONT) the node's JVM: a node that stalls without dying. */
