@@ -18,6 +18,11 @@ final class NodeProcess implements AutoCloseable {
 
     private final Path home;
     private final int httpPort;
+    /**
+     * One client per node: a client per call kept its idle connections (and their ephemeral
+     * ports) open for 20 min, until one of them sat on a port a node had to listen on.
+     */
+    private final Http http;
     private Process process;
 
     /** Unpacks the distribution afresh into {@code directory} and moves every listening port by {@code portOffset}. */
@@ -27,6 +32,7 @@ final class NodeProcess implements AutoCloseable {
         Files.createDirectories(home);
         run(List.of("tar", "xzf", System.getProperty("plinth.distribution"), "-C", home.toString(), "--strip-components=1"));
         this.httpPort = 8181 + portOffset;
+        this.http = new Http(httpPort);
         setProperty("etc/org.ops4j.pax.web.cfg", "org.osgi.service.http.port", String.valueOf(httpPort));
         setProperty("etc/org.apache.karaf.shell.cfg", "sshPort", String.valueOf(8101 + portOffset));
         setProperty("etc/io.plinth.gateway.cfg", "port", String.valueOf(8080 + portOffset));
@@ -36,6 +42,11 @@ final class NodeProcess implements AutoCloseable {
         setProperty("etc/io.plinth.discovery.cfg", "port", String.valueOf(8053 + portOffset));
         setProperty("etc/system.properties", "karaf.name", home.getFileName().toString()); // the node's name everywhere
         setProperty("etc/io.plinth.cluster.cfg", "advertisedHost", "127.0.0.1");
+    }
+
+    /** The node's name (its directory's). */
+    String name() {
+        return home.getFileName().toString();
     }
 
     /** The node's directory. */
@@ -59,7 +70,7 @@ final class NodeProcess implements AutoCloseable {
     }
 
     Http http() {
-        return new Http(httpPort);
+        return http;
     }
 
     /** The gateway's proxy port. */

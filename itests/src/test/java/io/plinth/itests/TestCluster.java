@@ -35,11 +35,33 @@ final class TestCluster {
         assertEquals(created.body(), 201, created.status());
     }
 
-    /** {@code node} joins the cluster of {@code member}, which holds the CA, with a fresh token. */
+    /**
+     * {@code node} joins the cluster of {@code member}, which holds the CA, with a fresh token, and
+     * is in the member's view within 30 s (joins one at a time, as an admin does them: nodes whose
+     * channels start together first form views apart, which take a few merges to join).
+     */
     static void join(NodeProcess member, NodeProcess node) throws Exception {
         String token = member.http().post("/cluster/tokens", "{}").json().get("token").asText();
         Http.Answer joined = node.http().post("/cluster/join", "{\"token\":\"" + token + "\"}");
         assertEquals(joined.body(), 200, joined.status());
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (!inView(member, node.name())) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError(node.name() + " is not in the view of " + member.name() + " 30 s after joining");
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** Whether {@code node} is in the view of {@code member} (available or unavailable, not gone). */
+    static boolean inView(NodeProcess member, String node) throws Exception {
+        for (com.fasterxml.jackson.databind.JsonNode seen : member.http().get("/cluster/members").json()) {
+            String state = seen.get("state").asText();
+            if (seen.get("name").asText().equals(node) && (state.equals("AVAILABLE") || state.equals("UNAVAILABLE"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Registers the echo example's two versions (on one node: the others get them from it). */
@@ -62,10 +84,10 @@ final class TestCluster {
         return false;
     }
 
-    /** Creates echo instances on a node in a group; answers their ids. */
+    /** Creates echo instances on a node (through its own REST API) in a group; answers their ids. */
     static List<String> echoInstances(NodeProcess node, String version, int count, String group) throws Exception {
         Http.Answer created = node.http().post("/instances", "{\"type\":\"echo\",\"version\":\"" + version + "\",\"count\":" + count
-                + ",\"groups\":[\"" + group + "\"]}");
+                + ",\"groups\":[\"" + group + "\"],\"node\":\"" + node.name() + "\"}");
         assertEquals(created.body(), 201, created.status());
         List<String> ids = new java.util.ArrayList<>();
         created.json().forEach(instance -> ids.add(instance.get("id").asText()));

@@ -29,6 +29,12 @@ public interface ClusterMessaging {
     Set<String> otherNodes();
 
     /**
+     * The nodes that left the view without saying goodbye (failed, seed §4.5.2) and are not back;
+     * known by the time handlers hear of the view that lost them.
+     */
+    Set<String> failedNodes();
+
+    /**
      * Sends {@code payload} to {@code topic} on {@code node}; completes with the handler's answer,
      * or exceptionally when the node is not in the view, has no handler for the topic, failed, or
      * did not answer within {@code timeout}.

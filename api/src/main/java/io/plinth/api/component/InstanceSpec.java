@@ -13,9 +13,11 @@ import java.util.Map;
  * @param configuration overrides of the type's defaults
  * @param groups        hub groups every instance joins at start
  * @param timeout       how long create waits for the instances to become available
+ * @param node          the node to run them on; {@code null} places each on the least-loaded
+ *                      available node of the cluster
  */
 public record InstanceSpec(String type, String version, int count, Map<String, String> configuration,
-                           List<String> groups, Duration timeout) {
+                           List<String> groups, Duration timeout, String node) {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
     public static final int MAX_COUNT = 1000;
@@ -30,5 +32,12 @@ public record InstanceSpec(String type, String version, int count, Map<String, S
         configuration = configuration == null ? Map.of() : Map.copyOf(configuration);
         groups = groups == null ? List.of() : List.copyOf(groups);
         timeout = timeout == null ? DEFAULT_TIMEOUT : timeout;
+        node = node == null || node.isBlank() ? null : node;
+    }
+
+    /** Instances placed by the controller. */
+    public InstanceSpec(String type, String version, int count, Map<String, String> configuration,
+                        List<String> groups, Duration timeout) {
+        this(type, version, count, configuration, groups, timeout, null);
     }
 }

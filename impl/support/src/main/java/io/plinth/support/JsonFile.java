@@ -10,11 +10,8 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.type.TypeFactory;
-import com.fasterxml.jackson.databind.util.LRUMap;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,14 +24,7 @@ public final class JsonFile<T> {
 
     private static final Logger LOG = LoggerFactory.getLogger(JsonFile.class);
 
-    /**
-     * A type cache of its own: Jackson's shared one would keep our classes, and with them every
-     * replaced bundle revision's class loader, alive.
-     */
-    private final ObjectMapper mapper = new ObjectMapper()
-            .setTypeFactory(TypeFactory.defaultInstance().withCache(new LRUMap<>(16, 64)))
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(SerializationFeature.INDENT_OUTPUT);
+    private final ObjectMapper mapper = JsonBytes.newMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final Path file;
     private final Class<T> type;

@@ -38,7 +38,7 @@ import org.jgroups.protocols.VERIFY_SUSPECT2;
 import org.jgroups.protocols.pbcast.GMS;
 import org.jgroups.protocols.pbcast.NAKACK2;
 import org.jgroups.protocols.pbcast.STABLE;
-import org.jgroups.util.NameCache;
+import org.jgroups.util.TLS;
 import org.jgroups.util.TLSClientAuth;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
@@ -59,8 +59,11 @@ final class ClusterChannel implements AutoCloseable {
     private static final long HEARTBEAT_MILLIS = 500;
     private static final long SUSPECT_AFTER_MILLIS = 2_000;
     private static final long VERIFY_MILLIS = 500;
+    /** Connecting plus the TLS handshake with a node that left the view give up after this: shorter than the others' failure detector waits for us. */
+    private static final long HANDSHAKE_MILLIS = 1_500;
 
     private final JChannel channel;
+    private final HandshakeDeadline handshakes;
     private final Messaging messaging;
     private final ServiceRegistration<ClusterMessaging> registration;
 
@@ -69,8 +72,11 @@ final class ClusterChannel implements AutoCloseable {
                    Set<String> unavailableNodes) throws Exception {
         TCP transport = new TCP().setBindAddress(bind.getAddress()).setBindPort(bind.getPort()).setPortRange(0);
         transport.disableDiagnostics();
-        transport.tls().enabled(true).setProtocols(new String[] {"TLSv1.3"}).setClientAuth(TLSClientAuth.NEED)
+        // Our own factory from JGroups' TLS one, so TLS stays off in the transport (it would replace the factory).
+        TLS tls = new TLS().enabled(true).setProtocols(new String[] {"TLSv1.3"}).setClientAuth(TLSClientAuth.NEED)
                 .setSSLContext(mutualTls(identity));
+        handshakes = new HandshakeDeadline(tls.createSocketFactory(), HANDSHAKE_MILLIS);
+        transport.setSocketFactory(handshakes);
         List<InetSocketAddress> initialHosts = new ArrayList<>(seeds);
         initialHosts.add(bind);
         Thread current = Thread.currentThread();
@@ -87,7 +93,7 @@ final class ClusterChannel implements AutoCloseable {
                     new NAKACK2(), new UNICAST3(), new STABLE(),
                     new GMS().setJoinTimeout(2_000),
                     new UFC(), new MFC(), new FRAG4()).name(nodeName);
-            Views views = new Views(cluster, built, othersSeen);
+            Views views = new Views(cluster, built, othersSeen, handshakes);
             dispatcher = new Messaging(built, context, views);
             views.messaging = dispatcher;
             built.connect(cluster);
@@ -98,6 +104,7 @@ final class ClusterChannel implements AutoCloseable {
             if (built != null) {
                 built.close();
             }
+            handshakes.close();
             throw e;
         } finally {
             current.setContextClassLoader(previous);
@@ -127,19 +134,23 @@ final class ClusterChannel implements AutoCloseable {
         private final String cluster;
         private final JChannel channel;
         private final Consumer<List<String>> othersSeen;
+        private final HandshakeDeadline handshakes;
         private volatile Messaging messaging;
 
-        Views(String cluster, JChannel channel, Consumer<List<String>> othersSeen) {
+        Views(String cluster, JChannel channel, Consumer<List<String>> othersSeen, HandshakeDeadline handshakes) {
             this.cluster = cluster;
             this.channel = channel;
             this.othersSeen = othersSeen;
+            this.handshakes = handshakes;
         }
 
         @Override
         public void viewAccepted(View view) {
             LOG.info("Cluster {} view {}: {}", cluster, view.getViewId().getId(), names(view.getMembers()));
+            List<String> others = members(channel).stream().filter(m -> !m.self() && m.address() != null).map(ClusterMember::address).toList();
+            handshakes.viewIs(Set.copyOf(others));
             messaging.viewAccepted(view);
-            othersSeen.accept(members(channel).stream().filter(m -> !m.self() && m.address() != null).map(ClusterMember::address).toList());
+            othersSeen.accept(others);
         }
     }
 
@@ -155,7 +166,7 @@ final class ClusterChannel implements AutoCloseable {
         List<ClusterMember> members = new ArrayList<>();
         for (Address member : view.getMembers()) {
             Object physical = channel.down(new Event(Event.GET_PHYSICAL_ADDRESS, member));
-            members.add(new ClusterMember(NameCache.get(member), physical instanceof PhysicalAddress p ? p.printIpAddress() : null,
+            members.add(new ClusterMember(Messaging.nameOf(member), physical instanceof PhysicalAddress p ? p.printIpAddress() : null,
                     member.equals(view.getCoord()), member.equals(channel.getAddress()), NodeState.AVAILABLE));
         }
         return members;
@@ -166,10 +177,11 @@ final class ClusterChannel implements AutoCloseable {
         registration.unregister();
         messaging.close();
         channel.close();
+        handshakes.close();
     }
 
     private static List<String> names(List<Address> members) {
-        return members.stream().map(NameCache::get).toList();
+        return members.stream().map(Messaging::nameOf).toList();
     }
 
     /** This node's key and certificate for both ends of every connection; only the cluster CA trusted. */

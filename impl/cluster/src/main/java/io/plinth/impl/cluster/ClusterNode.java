@@ -301,8 +301,20 @@ public final class ClusterNode implements ClusterService {
             nodeNames.add(request.node());
         }
         LOG.info("Node {} ({}) at {} joined cluster {}", request.node(), nodeId, request.host(), ca.cluster());
-        return new JoinProtocol.Answer(ca.cluster(), nodeId, Pem.of(certificate), Pem.of(ca.certificate()),
-                List.of(hostAndPort(advertisedHost, config.clusterPort())));
+        return new JoinProtocol.Answer(ca.cluster(), nodeId, Pem.of(certificate), Pem.of(ca.certificate()), joinSeeds());
+    }
+
+    /**
+     * Where a new node finds the cluster: this node and every member in its view. Not this node
+     * alone: when nodes started together another may be the coordinator, and a node that knows
+     * only this one never learns where to send its join.
+     */
+    private List<String> joinSeeds() {
+        java.util.Set<String> seeds = new java.util.LinkedHashSet<>();
+        seeds.add(hostAndPort(advertisedHost, config.clusterPort()));
+        members().stream().filter(member -> !member.self() && member.address() != null) // in the view: those gone have none
+                .forEach(member -> seeds.add(member.address()));
+        return List.copyOf(seeds);
     }
 
     /** The key of a certificate request whose signature shows its sender holds the private key. */

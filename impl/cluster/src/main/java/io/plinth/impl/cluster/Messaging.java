@@ -73,10 +73,17 @@ final class Messaging implements ClusterMessaging, RequestHandler, AutoCloseable
         handlers.open();
     }
 
-    /** Called for every view: the handlers hear which nodes are there now. */
+    /**
+     * Called for every view: the handlers hear which nodes are there now; the node states first,
+     * so that the others can already tell a node that failed from one that left.
+     */
     void viewAccepted(View view) {
         Set<String> others = otherNodes(view);
-        byTopic.values().forEach(handler -> handler.nodesChanged(others));
+        ClusterMessageHandler states = byTopic.get(NodeStates.TOPIC);
+        if (states != null) {
+            states.nodesChanged(others);
+        }
+        byTopic.values().stream().filter(handler -> handler != states).forEach(handler -> handler.nodesChanged(others));
     }
 
     @Override
@@ -90,8 +97,19 @@ final class Messaging implements ClusterMessaging, RequestHandler, AutoCloseable
         return view == null ? Set.of() : otherNodes(view);
     }
 
+    /** A member's node name; its address while JGroups has not learnt the name yet (never null). */
+    static String nameOf(Address member) {
+        String name = NameCache.get(member);
+        return name != null ? name : String.valueOf(member);
+    }
+
+    @Override
+    public Set<String> failedNodes() {
+        return byTopic.get(NodeStates.TOPIC) instanceof NodeStates states ? states.failed() : Set.of();
+    }
+
     private Set<String> otherNodes(View view) {
-        return view.getMembers().stream().filter(a -> !a.equals(channel.getAddress())).map(NameCache::get).collect(Collectors.toSet());
+        return view.getMembers().stream().filter(a -> !a.equals(channel.getAddress())).map(Messaging::nameOf).collect(Collectors.toSet());
     }
 
     @Override
@@ -139,7 +157,7 @@ final class Messaging implements ClusterMessaging, RequestHandler, AutoCloseable
 
     @Override
     public void handle(Message message, Response response) {
-        String from = NameCache.get(message.getSrc());
+        String from = nameOf(message.getSrc());
         CompletionStage<byte[]> answer;
         try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(message.getArray(), message.getOffset(), message.getLength()))) {
             if (in.readByte() != FORMAT) {
@@ -167,7 +185,7 @@ final class Messaging implements ClusterMessaging, RequestHandler, AutoCloseable
 
     private Address address(String node) {
         View view = channel.getView();
-        return view == null ? null : view.getMembers().stream().filter(a -> node.equals(NameCache.get(a))).findFirst().orElse(null);
+        return view == null ? null : view.getMembers().stream().filter(a -> node.equals(nameOf(a))).findFirst().orElse(null);
     }
 
     private static byte[] encode(String topic, byte[] payload) {

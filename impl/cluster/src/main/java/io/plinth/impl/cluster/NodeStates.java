@@ -72,6 +72,13 @@ final class NodeStates implements ClusterMessageHandler {
         return members;
     }
 
+    /** The nodes that left the view without a goodbye and are not back. */
+    Set<String> failed() {
+        Set<String> nodes = new TreeSet<>();
+        departed.values().stream().filter(m -> m.state() == NodeState.FAILED).forEach(m -> nodes.add(m.name()));
+        return nodes;
+    }
+
     /** Marks this node, or asks another to mark itself. */
     CompletionStage<Void> mark(String node, boolean available) {
         Messaging channel = messaging.get();

@@ -9,6 +9,7 @@ import java.util.Hashtable;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
@@ -31,6 +32,10 @@ import io.plinth.api.hub.Request;
 import io.plinth.api.hub.Target;
 import io.plinth.impl.controller.ControllerState.Pair;
 import io.plinth.impl.controller.ControllerState.StoredInstance;
+import io.plinth.impl.controller.PeerMessages.Answer;
+import io.plinth.impl.controller.PeerMessages.Kind;
+import io.plinth.impl.controller.PeerMessages.Operation;
+import io.plinth.impl.controller.PeerMessages.Snapshot;
 import io.plinth.support.Gate;
 import io.plinth.support.JsonFile;
 import io.plinth.support.ServiceProxy;
@@ -64,6 +69,9 @@ public final class Controller implements ComponentController {
     private static final Duration DRAIN_PATIENCE = InstanceSpec.DEFAULT_TIMEOUT.plusSeconds(5);
     private static final Duration LINK_GRACE = Duration.ofSeconds(5);
     private static final String NORMAL = "normal";
+    /** How long a listing waits for another node: a frozen one is not worth more. */
+    private static final Duration LIST_PATIENCE = Duration.ofSeconds(2);
+    private static final Duration ADOPT_PATIENCE = Duration.ofSeconds(5);
 
     @Reference
     private ConfigurationAdmin configurations;
@@ -88,6 +96,7 @@ public final class Controller implements ComponentController {
     private ExecutorService propagation;
     private ServiceRegistration<InstanceListener> harnessEvents;
     private TypeSync typeSync;
+    private Peers peers;
 
     @Activate
     void activate(BundleContext bundleContext) {
@@ -102,6 +111,8 @@ public final class Controller implements ComponentController {
         propagation = Executors.newSingleThreadExecutor(Threads.named("plinth-controller-propagation"));
         // Registered by hand, not as this component's service: DS would find it while activating it.
         harnessEvents = context.registerService(InstanceListener.class, this::instanceEvent, null);
+        peers = new Peers(context, new PeerSide(), node);
+        peers.start();
         propagation.execute(this::reconcile);
         typeSync = new TypeSync(context, this::types, type -> adopt(type, false), type -> {
             if (findType(type.name(), type.version()) != null) {
@@ -129,6 +140,7 @@ public final class Controller implements ComponentController {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        peers.close(); // after the propagation: linked instances on other nodes are still told
         harnessEvents.unregister();
         listeners.close();
         hub.close();
@@ -240,8 +252,62 @@ public final class Controller implements ComponentController {
 
     // --- instances ----------------------------------------------------------------------------
 
+    /**
+     * Places the instances (on the spec's node, else each on the least-loaded available node),
+     * creates them there, and answers once all are available. All or nothing: when a node fails to
+     * create its share, the shares created elsewhere are destroyed.
+     */
     @Override
     public List<Instance> create(InstanceSpec spec) {
+        type(spec.type(), spec.version());
+        List<Instance> created = new ArrayList<>();
+        try {
+            for (Map.Entry<String, Integer> share : place(spec).entrySet()) {
+                InstanceSpec part = new InstanceSpec(spec.type(), spec.version(), share.getValue(), spec.configuration(),
+                        spec.groups(), spec.timeout(), share.getKey());
+                created.addAll(share.getKey().equals(peers.localNode()) ? createHere(part)
+                        : peers.forward(share.getKey(), Operation.create(part), spec.timeout().plus(STOP_PATIENCE)));
+            }
+            return created;
+        } catch (PlinthException e) {
+            if (e.reason() != Reason.TIMEOUT) {
+                for (Instance instance : created) {
+                    try {
+                        destroy(instance.id(), "crashed: " + e.getMessage(), null);
+                    } catch (RuntimeException cleanup) {
+                        e.addSuppressed(cleanup);
+                    }
+                }
+            }
+            throw e;
+        }
+    }
+
+    /** How many instances go to which node. */
+    private Map<String, Integer> place(InstanceSpec spec) {
+        Map<String, Integer> shares = new LinkedHashMap<>();
+        if (spec.node() != null) {
+            if (!spec.node().equals(peers.localNode()) && !peers.inView(spec.node())) {
+                throw PlinthException.notFound("no node " + spec.node() + " in the cluster's view");
+            }
+            shares.put(spec.node(), spec.count());
+            return shares;
+        }
+        List<String> candidates = peers.candidates();
+        if (candidates.isEmpty()) {
+            throw new PlinthException(Reason.UNAVAILABLE, "no node is available for new instances");
+        }
+        Map<String, Integer> loads = peers.loads();
+        for (int i = 0; i < spec.count(); i++) {
+            String node = Placement.leastLoaded(candidates, loads);
+            shares.merge(node, 1, Integer::sum);
+            loads.merge(node, 1, Integer::sum);
+        }
+        return shares;
+    }
+
+    /** Creates instances on this node. */
+    private List<Instance> createHere(InstanceSpec spec) {
         gate.enter();
         List<StoredInstance> created = new ArrayList<>();
         try {
@@ -252,7 +318,7 @@ public final class Controller implements ComponentController {
                 List<StoredInstance> instances = new ArrayList<>(state.instances());
                 for (int i = 0; i < spec.count(); i++) {
                     StoredInstance instance = new StoredInstance(Identifiers.newInstanceId(type.name()), type.name(),
-                            type.version(), node, configuration, spec.groups(), System.currentTimeMillis());
+                            type.version(), peers.localNode(), configuration, spec.groups(), System.currentTimeMillis(), 0);
                     transitions.put(instance.id(), InstanceState.PREPARING);
                     instances.add(instance);
                     created.add(instance);
@@ -346,6 +412,12 @@ public final class Controller implements ComponentController {
 
     @Override
     public Instance terminate(String instanceId, String reason) {
+        String host = remoteHost(instanceId);
+        return host == null ? terminateHere(instanceId, reason)
+                : forwardOne(host, Operation.ending(Kind.TERMINATE, instanceId, reason, null), STOP_PATIENCE.plus(STOP_PATIENCE));
+    }
+
+    private Instance terminateHere(String instanceId, String reason) {
         gate.enter();
         try {
             StoredInstance instance = stored(instanceId);
@@ -374,6 +446,13 @@ public final class Controller implements ComponentController {
 
     @Override
     public Instance destroy(String instanceId, String reason, Duration grace) {
+        String host = remoteHost(instanceId);
+        return host == null ? destroyHere(instanceId, reason, grace)
+                : forwardOne(host, Operation.ending(Kind.DESTROY, instanceId, reason, grace),
+                        (grace == null ? STOP_PATIENCE : grace).plus(STOP_PATIENCE));
+    }
+
+    private Instance destroyHere(String instanceId, String reason, Duration grace) {
         gate.enter();
         try {
             return destroyNow(instanceId, reason, grace);
@@ -409,7 +488,7 @@ public final class Controller implements ComponentController {
         List<String> linked = new ArrayList<>();
         List<String> watchers = new ArrayList<>();
         synchronized (this) {
-            instance = state.instances().stream().filter(i -> i.id().equals(instanceId)).findFirst().orElse(null);
+            instance = findStored(instanceId);
             if (instance == null) {
                 transitions.remove(instanceId);
                 return null;
@@ -477,12 +556,18 @@ public final class Controller implements ComponentController {
     }
 
     private void destroyLinked(String instanceId, String cause, String reason) {
-        if (isDesired(instanceId)) {
-            try {
-                destroyNow(instanceId, "linked " + cause + ": " + reason, LINK_GRACE);
-            } catch (PlinthException e) {
-                LOG.warn("Could not destroy {} linked to {}", instanceId, cause, e);
+        String why = "linked " + cause + ": " + reason;
+        try {
+            if (isDesired(instanceId)) {
+                destroyNow(instanceId, why, LINK_GRACE);
+                return;
             }
+            String host = peers.hostOf(instanceId);
+            if (host != null && peers.inView(host)) {
+                peers.forward(host, Operation.ending(Kind.DESTROY, instanceId, why, LINK_GRACE), LINK_GRACE.plus(STOP_PATIENCE));
+            }
+        } catch (PlinthException e) {
+            LOG.warn("Could not destroy {} linked to {}: {}", instanceId, cause, e.getMessage());
         }
     }
 
@@ -524,23 +609,83 @@ public final class Controller implements ComponentController {
         }
     }
 
+    /** Every instance of the cluster: each node in view says how its own do; those of nodes out of view show as {@code NONE}. */
     @Override
     public List<Instance> instances() {
+        List<Instance> all = new ArrayList<>(localInstances());
+        Map<String, List<StoredInstance>> byHost = new java.util.TreeMap<>();
+        peers.instances().values().stream().filter(i -> !isDesired(i.id()))
+                .forEach(i -> byHost.computeIfAbsent(i.node(), host -> new ArrayList<>()).add(i));
+        byHost.forEach((host, hosted) -> {
+            if (peers.inView(host)) {
+                try {
+                    all.addAll(peers.forward(host, Operation.on(Kind.LIST, null), LIST_PATIENCE));
+                    return;
+                } catch (PlinthException e) {
+                    LOG.info("Node {} did not list its instances: {}", host, e.getMessage());
+                }
+            }
+            hosted.forEach(instance -> all.add(outOfView(instance)));
+        });
+        return all.stream().sorted(Comparator.comparing(Instance::created).thenComparing(Instance::id)).toList();
+    }
+
+    private List<Instance> localInstances() {
         return state.instances().stream().sorted(Comparator.comparing(StoredInstance::createdMillis)).map(this::view).toList();
     }
 
     @Override
     public Instance instance(String instanceId) {
-        return view(stored(instanceId));
+        if (isDesired(instanceId)) {
+            return view(stored(instanceId));
+        }
+        StoredInstance elsewhere = peers.instances().get(instanceId);
+        if (elsewhere != null && !peers.inView(elsewhere.node())) {
+            return outOfView(elsewhere);
+        }
+        return forwardOne(remoteHost(instanceId), Operation.on(Kind.INSTANCE, instanceId), LIST_PATIENCE);
+    }
+
+    /** An instance on a node out of the view: desired, state unknown here. */
+    private static Instance outOfView(StoredInstance instance) {
+        return new Instance(instance.id(), instance.type(), instance.version(), instance.node(), InstanceState.NONE,
+                instance.configuration(), instance.groups(), List.of(), Instant.ofEpochMilli(instance.createdMillis()));
+    }
+
+    /** The node hosting an instance when that is another node (null for this one); NOT_FOUND or UNAVAILABLE when it cannot be reached. */
+    private String remoteHost(String instanceId) {
+        if (isDesired(instanceId)) {
+            return null;
+        }
+        String host = peers.locate(instanceId);
+        if (host == null) {
+            throw PlinthException.notFound("no instance " + instanceId);
+        }
+        if (!peers.inView(host)) {
+            throw new PlinthException(Reason.UNAVAILABLE, "instance " + instanceId + " is on node " + host + ", which is not in the cluster's view");
+        }
+        return host;
+    }
+
+    private Instance forwardOne(String host, Operation operation, Duration patience) {
+        return peers.forward(host, operation, patience).get(0);
     }
 
     private StoredInstance stored(String instanceId) {
-        return state.instances().stream().filter(i -> i.id().equals(instanceId)).findFirst()
-                .orElseThrow(() -> PlinthException.notFound("no instance " + instanceId));
+        StoredInstance instance = findStored(instanceId);
+        if (instance == null) {
+            throw PlinthException.notFound("no instance " + instanceId);
+        }
+        return instance;
+    }
+
+    /** The desired instance of this node with that id, or null. */
+    private StoredInstance findStored(String instanceId) {
+        return state.instances().stream().filter(i -> i.id().equals(instanceId)).findFirst().orElse(null);
     }
 
     private boolean isDesired(String instanceId) {
-        return state.instances().stream().anyMatch(i -> i.id().equals(instanceId));
+        return findStored(instanceId) != null;
     }
 
     private Instance view(StoredInstance instance) {
@@ -578,15 +723,37 @@ public final class Controller implements ComponentController {
         changePairs(watcherInstanceId, targetInstanceId, false, false);
     }
 
+    /** Records a link or monitor on the nodes of both instances (each keeps those that involve its own). */
     private void changePairs(String first, String second, boolean links, boolean add) {
+        if (first.equals(second)) {
+            throw PlinthException.invalid("an instance cannot " + (links ? "link to" : "monitor") + " itself");
+        }
+        Set<String> hosts = new java.util.TreeSet<>();
+        for (String instanceId : List.of(first, second)) {
+            String host = remoteHost(instanceId);
+            hosts.add(host == null ? peers.localNode() : host);
+        }
+        for (String host : hosts) {
+            if (host.equals(peers.localNode())) {
+                changePairsHere(first, second, links, add);
+            } else {
+                peers.forward(host, Operation.pair(first, second, links, add), LIST_PATIENCE);
+            }
+        }
+    }
+
+    private void changePairsHere(String first, String second, boolean links, boolean add) {
         gate.enter();
         try {
-            synchronized (this) {
-                stored(first);
-                stored(second);
-                if (first.equals(second)) {
-                    throw PlinthException.invalid("an instance cannot " + (links ? "link to" : "monitor") + " itself");
+            if (!isDesired(first) && !isDesired(second)) {
+                throw PlinthException.notFound("neither " + first + " nor " + second + " is on this node");
+            }
+            for (String instanceId : List.of(first, second)) {
+                if (!isDesired(instanceId) && peers.locate(instanceId) == null) {
+                    throw PlinthException.notFound("no instance " + instanceId);
                 }
+            }
+            synchronized (this) {
                 List<Pair> pairs = new ArrayList<>(links ? state.links() : state.monitors());
                 pairs.removeIf(p -> p.first().equals(first) && p.second().equals(second)
                         || links && p.first().equals(second) && p.second().equals(first));
@@ -599,6 +766,136 @@ public final class Controller implements ComponentController {
         } finally {
             gate.exit();
         }
+    }
+
+    // --- the cluster ----------------------------------------------------------------------------
+
+    /** What the other nodes' controllers (through {@link Peers}) may do here. */
+    private final class PeerSide implements Peers.Local {
+
+        @Override
+        public ControllerState state() {
+            return state;
+        }
+
+        @Override
+        public Answer handle(String fromNode, Operation operation) {
+            return switch (operation.kind()) {
+                case CREATE -> Answer.of(createHere(operation.spec().spec()));
+                case INSTANCE -> Answer.of(List.of(view(stored(operation.instanceId()))));
+                case LIST -> Answer.of(localInstances());
+                case TERMINATE -> Answer.of(List.of(terminateHere(operation.instanceId(), operation.reason())));
+                case DESTROY -> Answer.of(List.of(destroyHere(operation.instanceId(), operation.reason(), operation.grace())));
+                case PAIR -> {
+                    changePairsHere(operation.instanceId(), operation.otherId(), operation.links(), operation.add());
+                    yield Answer.of(List.of());
+                }
+                case ADOPT -> Answer.of(List.of(adopt(operation)));
+            };
+        }
+
+        /**
+         * Gives up local copies that another node's copy beats (this node failed, was replaced, and
+         * came back), and forgets links and monitors that no longer involve any instance here or
+         * whose other end that node no longer has, and no other node does either.
+         */
+        @Override
+        public void peerChanged(Snapshot before, Snapshot theirs) {
+            for (StoredInstance instance : theirs.instances()) {
+                StoredInstance mine = findStored(instance.id());
+                if (mine != null && instance.beats(mine)) {
+                    try {
+                        propagation.execute(() -> relinquish(mine.id(), instance.node()));
+                    } catch (RejectedExecutionException e) {
+                        LOG.info("Instance {} also runs on node {}; the successor of this controller gives it up", mine.id(), instance.node());
+                    }
+                }
+            }
+            Set<String> gone = new java.util.HashSet<>();
+            if (before != null) {
+                before.instances().forEach(instance -> gone.add(instance.id()));
+            }
+            gone.removeAll(peers.instances().keySet());
+            synchronized (Controller.this) {
+                java.util.function.Predicate<Pair> kept = pair -> !gone.contains(pair.first()) && !gone.contains(pair.second())
+                        && (isDesired(pair.first()) || isDesired(pair.second()));
+                List<Pair> links = state.links().stream().filter(kept).toList();
+                List<Pair> monitors = state.monitors().stream().filter(kept).toList();
+                if (links.size() != state.links().size() || monitors.size() != state.monitors().size()) {
+                    save(new ControllerState(state.types(), state.instances(), links, monitors));
+                }
+            }
+        }
+    }
+
+    /**
+     * Takes over an instance of a failed node: the same id, a higher generation, its links and
+     * monitors; its watchers hear it went down. Does not wait for it to become available.
+     */
+    private Instance adopt(Operation operation) {
+        // Until this node's view has lost the failed node too, its hub still mirrors the instance
+        // there and refuses the new copy's group registrations.
+        if (!peers.awaitOutOfView(operation.otherId(), ADOPT_PATIENCE)) {
+            throw new PlinthException(Reason.UNAVAILABLE, "node " + operation.otherId() + " is still in this node's view");
+        }
+        gate.enter();
+        try {
+            StoredInstance instance = operation.instance();
+            synchronized (this) {
+                StoredInstance mine = findStored(instance.id());
+                if (mine != null && !instance.beats(mine)) {
+                    return view(mine); // adopted already
+                }
+                List<StoredInstance> instances = new ArrayList<>(state.instances());
+                instances.remove(mine);
+                instances.add(instance);
+                save(new ControllerState(state.types(), instances, merged(state.links(), operation.pairLinks()),
+                        merged(state.monitors(), operation.pairMonitors())));
+                transitions.put(instance.id(), InstanceState.PREPARING);
+            }
+            publish(instance, InstanceState.PREPARING, operation.reason());
+            try {
+                ensureRunning(instance);
+            } finally {
+                transitions.remove(instance.id(), InstanceState.PREPARING); // failed: still desired, started again by the next reconcile
+            }
+            merged(List.of(), operation.pairMonitors()).stream().filter(pair -> pair.second().equals(instance.id()))
+                    .forEach(pair -> notifyWatcher(pair.first(), instance.id(), operation.reason()));
+            LOG.info("Re-created instance {} of {}/{} here: {}", instance.id(), instance.type(), instance.version(), operation.reason());
+            return view(instance);
+        } finally {
+            gate.exit();
+        }
+    }
+
+    private static List<Pair> merged(List<Pair> mine, List<Pair> more) {
+        List<Pair> all = new ArrayList<>(mine);
+        (more == null ? List.<Pair>of() : more).stream().filter(pair -> !all.contains(pair)).forEach(all::add);
+        return all;
+    }
+
+    /**
+     * Ends the local copy of an instance another node now runs: quietly (no monitor or link hears
+     * of it, since the instance lives on); links and monitors with instances here stay.
+     */
+    private void relinquish(String instanceId, String winner) {
+        synchronized (this) {
+            if (!isDesired(instanceId)) {
+                return;
+            }
+            transitions.put(instanceId, InstanceState.DESTROYING);
+            save(new ControllerState(state.types(), state.instances().stream().filter(i -> !i.id().equals(instanceId)).toList(),
+                    state.links(), state.monitors()));
+        }
+        try {
+            deleteConfiguration(instanceId);
+            // The harness only: the hub rightly goes on knowing the id, at its new node.
+            awaitHarness(instanceId, System.nanoTime() + STOP_PATIENCE.toNanos(), current -> current == InstanceState.NONE);
+        } finally {
+            transitions.remove(instanceId);
+        }
+        LOG.warn("Instance {} runs on node {} now (it was re-created there while this node was away): stopped the copy here",
+                instanceId, winner);
     }
 
     // --- events -------------------------------------------------------------------------------
@@ -626,5 +923,6 @@ public final class Controller implements ComponentController {
     private void save(ControllerState next) {
         store.write(next);
         state = next;
+        peers.publish();
     }
 }

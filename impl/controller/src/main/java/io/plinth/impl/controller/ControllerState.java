@@ -20,9 +20,26 @@ record ControllerState(List<ComponentType> types, List<StoredInstance> instances
         monitors = monitors == null ? List.of() : List.copyOf(monitors);
     }
 
-    /** An instance that should exist. */
+    /**
+     * An instance that should exist, on {@code node}. Its generation grows each time it is
+     * re-created on another node, so that of two copies (a failed node came back) one wins.
+     */
     record StoredInstance(String id, String type, String version, String node, Map<String, String> configuration,
-                          List<String> groups, long createdMillis) {
+                          List<String> groups, long createdMillis, long generation) {
+
+        /** The same instance, on {@code host} (its name in the cluster). */
+        StoredInstance on(String host) {
+            return host.equals(node) ? this : new StoredInstance(id, type, version, host, configuration, groups, createdMillis, generation);
+        }
+
+        StoredInstance movedTo(String target) {
+            return new StoredInstance(id, type, version, target, configuration, groups, createdMillis, generation + 1);
+        }
+
+        /** Whether this copy wins over {@code other}: a higher generation, then the first node's name. */
+        boolean beats(StoredInstance other) {
+            return generation != other.generation ? generation > other.generation : node.compareTo(other.node) < 0;
+        }
     }
 
     /** A link (unordered) or a monitor (first watches second). */

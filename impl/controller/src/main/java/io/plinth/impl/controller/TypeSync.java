@@ -21,12 +21,11 @@ import io.plinth.api.cluster.ClusterMessaging;
 import io.plinth.api.component.ComponentKind;
 import io.plinth.api.component.ComponentType;
 import io.plinth.support.Codec;
+import io.plinth.support.MessagingTracker;
 import io.plinth.support.Threads;
 
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
-import org.osgi.util.tracker.ServiceTracker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,11 +57,10 @@ final class TypeSync implements ClusterMessageHandler, AutoCloseable {
     private final Supplier<List<ComponentType>> types;
     private final Consumer<ComponentType> adopt;
     private final Consumer<ComponentType> drop;
-    private final ServiceTracker<ClusterMessaging, ClusterMessaging> tracker;
+    private final MessagingTracker link;
     private final ServiceRegistration<ClusterMessageHandler> registration;
     /** Installing a type's code takes a while: never on the cluster's threads. */
     private final ExecutorService applier = Executors.newSingleThreadExecutor(Threads.named("plinth-controller-types"));
-    private volatile ClusterMessaging messaging;
     private volatile Set<String> knownNodes = Set.of();
 
     TypeSync(BundleContext context, Supplier<List<ComponentType>> types, Consumer<ComponentType> adopt, Consumer<ComponentType> drop) {
@@ -72,22 +70,7 @@ final class TypeSync implements ClusterMessageHandler, AutoCloseable {
         Hashtable<String, Object> properties = new Hashtable<>();
         properties.put(ClusterMessageHandler.TOPIC, TOPIC);
         this.registration = context.registerService(ClusterMessageHandler.class, this, properties);
-        this.tracker = new ServiceTracker<>(context, ClusterMessaging.class, null) {
-            @Override
-            public ClusterMessaging addingService(ServiceReference<ClusterMessaging> reference) {
-                ClusterMessaging added = super.addingService(reference);
-                messaging = added;
-                ask(added, added.otherNodes());
-                return added;
-            }
-
-            @Override
-            public void removedService(ServiceReference<ClusterMessaging> reference, ClusterMessaging removed) {
-                messaging = null;
-                super.removedService(reference, removed);
-            }
-        };
-        tracker.open();
+        this.link = new MessagingTracker(context, added -> ask(added, added.otherNodes()));
     }
 
     void registered(ComponentType type) {
@@ -113,14 +96,21 @@ final class TypeSync implements ClusterMessageHandler, AutoCloseable {
         return CompletableFuture.completedFuture(new byte[0]);
     }
 
-    /** New nodes in the view (one joined, or two partitions merged): ask them for their types. */
+    /**
+     * New nodes in the view (one joined, or two partitions merged): tell them our types and ask
+     * for theirs (a node that was frozen may see no change in its view, so it would not ask).
+     */
     @Override
     public void nodesChanged(Set<String> otherNodes) {
         Set<String> newcomers = new java.util.TreeSet<>(otherNodes);
         newcomers.removeAll(knownNodes);
         knownNodes = Set.copyOf(otherNodes);
-        ClusterMessaging channel = messaging;
+        ClusterMessaging channel = link.messaging();
         if (channel != null && !newcomers.isEmpty()) {
+            applier.execute(() -> { // off the channel's view thread: sending may wait for flow control
+                byte[] ours = encode(REGISTERED, types.get());
+                newcomers.forEach(node -> channel.send(node, TOPIC, ours));
+            });
             ask(channel, newcomers);
         }
     }
@@ -158,7 +148,7 @@ final class TypeSync implements ClusterMessageHandler, AutoCloseable {
     }
 
     private void broadcast(byte what, ComponentType type) {
-        ClusterMessaging channel = messaging;
+        ClusterMessaging channel = link.messaging();
         if (channel != null) {
             channel.broadcast(TOPIC, encode(what, List.of(type)));
         }
@@ -199,7 +189,7 @@ final class TypeSync implements ClusterMessageHandler, AutoCloseable {
     @Override
     public void close() {
         registration.unregister();
-        tracker.close();
+        link.close();
         applier.shutdownNow();
         try {
             applier.awaitTermination(5, TimeUnit.SECONDS);

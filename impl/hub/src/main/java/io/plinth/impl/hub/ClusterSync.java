@@ -26,12 +26,11 @@ import io.plinth.api.cluster.ClusterMessaging;
 import io.plinth.api.hub.Reply;
 import io.plinth.api.hub.Request;
 import io.plinth.api.hub.Target;
+import io.plinth.support.MessagingTracker;
 import io.plinth.support.Threads;
 
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
-import org.osgi.util.tracker.ServiceTracker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,11 +55,8 @@ final class ClusterSync implements ClusterMessageHandler, AutoCloseable {
     private final Map<String, Endpoint> endpoints;
     private final Executor deliveries;
     private final BiFunction<Endpoint, Request, CompletableFuture<Reply>> deliver;
-    private final ServiceTracker<ClusterMessaging, ClusterMessaging> tracker;
-    /** The cluster's messaging while this node is connected; set before anything is published through it. */
-    private volatile ClusterMessaging messaging;
-    /** The nodes an admin marked unavailable: selectors skip their instances. */
-    private volatile Set<String> unavailableNodes = Set.of();
+    /** The cluster's messaging while this node is connected (set before anything is published through it), and the nodes marked unavailable. */
+    private final MessagingTracker link;
     private final ScheduledExecutorService publisher = Executors.newSingleThreadScheduledExecutor(Threads.named("plinth-hub-cluster"));
     private final AtomicBoolean publicationDue = new AtomicBoolean();
     private final long incarnation = ThreadLocalRandom.current().nextLong();
@@ -79,56 +75,38 @@ final class ClusterSync implements ClusterMessageHandler, AutoCloseable {
         // Handlers first: the answers to the first publication must find them.
         handlers.add(context.registerService(ClusterMessageHandler.class, this, topic(STATE)));
         handlers.add(context.registerService(ClusterMessageHandler.class, this::call, topic(CALL)));
-        this.tracker = new ServiceTracker<>(context, ClusterMessaging.class, null) {
+        this.link = new MessagingTracker(context, new MessagingTracker.Listener() {
             @Override
-            public ClusterMessaging addingService(ServiceReference<ClusterMessaging> reference) {
-                ClusterMessaging added = super.addingService(reference);
-                unavailableNodes = unavailable(reference);
-                messaging = added;
+            public void connected(ClusterMessaging messaging) {
                 publisher.execute(() -> publish(true)); // and ask the others for theirs
-                return added;
             }
 
             @Override
-            public void modifiedService(ServiceReference<ClusterMessaging> reference, ClusterMessaging service) {
-                unavailableNodes = unavailable(reference);
+            public void disconnected() {
+                publisher.execute(() -> Set.copyOf(remote.keySet()).forEach(ClusterSync.this::forgetNode)); // nobody is left
             }
-
-            @Override
-            public void removedService(ServiceReference<ClusterMessaging> reference, ClusterMessaging removed) {
-                messaging = null;
-                unavailableNodes = Set.of();
-                publisher.execute(() -> Set.copyOf(remote.keySet()).forEach(ClusterSync.this::forgetNode)); // disconnected: nobody is left
-                super.removedService(reference, removed);
-            }
-        };
-        tracker.open();
+        });
     }
 
     /** Whether the node an endpoint lives on is marked unavailable. */
     boolean onUnavailableNode(Endpoint endpoint) {
-        Set<String> unavailable = unavailableNodes;
+        Set<String> unavailable = link.unavailable();
         if (unavailable.isEmpty()) {
             return false;
         }
-        ClusterMessaging channel = messaging;
+        ClusterMessaging channel = link.messaging();
         return unavailable.contains(endpoint.remote() || channel == null ? endpoint.node() : channel.localNode());
-    }
-
-    private static Set<String> unavailable(ServiceReference<ClusterMessaging> reference) {
-        Object nodes = reference.getProperty(ClusterMessaging.UNAVAILABLE_NODES);
-        return nodes instanceof String[] names ? Set.of(names) : Set.of();
     }
 
     /** An endpoint for an instance of another node. */
     Endpoint remoteEndpoint(String node, Wire.RemoteInstance instance) {
         return new Endpoint(instance.instanceId(), instance.type(), instance.version(), node,
-                new RemoteComponent(node, instance.instanceId(), () -> messaging));
+                new RemoteComponent(node, instance.instanceId(), link::messaging));
     }
 
     /** The registry changed (called under its lock): unless it mirrors another node, the others hear of it shortly. */
     void registryChanged() {
-        if (!mirroring && messaging != null && publicationDue.compareAndSet(false, true)) {
+        if (!mirroring && link.messaging() != null && publicationDue.compareAndSet(false, true)) {
             try {
                 publisher.schedule(() -> publish(false), COALESCE_MILLIS, TimeUnit.MILLISECONDS);
             } catch (RejectedExecutionException closing) {
@@ -195,7 +173,7 @@ final class ClusterSync implements ClusterMessageHandler, AutoCloseable {
 
     private void publish(boolean wantsReplies) {
         publicationDue.set(false);
-        ClusterMessaging channel = messaging;
+        ClusterMessaging channel = link.messaging();
         if (channel == null) {
             return;
         }
@@ -215,7 +193,7 @@ final class ClusterSync implements ClusterMessageHandler, AutoCloseable {
 
     /** Mirrors another node's state: its instances, their groups and attributes, as they are now. */
     private void apply(Wire.NodeState state) {
-        ClusterMessaging channel = messaging;
+        ClusterMessaging channel = link.messaging();
         if (channel == null || !channel.otherNodes().contains(state.node()) || !state.newerThan(remote.get(state.node()))) {
             return; // from a node that has left the view since (or a state seen already)
         }
@@ -228,7 +206,7 @@ final class ClusterSync implements ClusterMessageHandler, AutoCloseable {
                 if (before != null) {
                     for (Wire.RemoteInstance old : before.instances()) {
                         if (!now.containsKey(old.instanceId())) {
-                            forgetInstance(old.instanceId());
+                            forgetInstance(state.node(), old.instanceId());
                         }
                     }
                 }
@@ -265,7 +243,7 @@ final class ClusterSync implements ClusterMessageHandler, AutoCloseable {
             try {
                 Wire.NodeState gone = remote.remove(node);
                 if (gone != null) {
-                    gone.instances().forEach(instance -> forgetInstance(instance.instanceId()));
+                    gone.instances().forEach(instance -> forgetInstance(node, instance.instanceId()));
                     LOG.info("Node {} left the cluster: its {} instances left their groups", node, gone.instances().size());
                 }
             } finally {
@@ -274,11 +252,37 @@ final class ClusterSync implements ClusterMessageHandler, AutoCloseable {
         }
     }
 
-    private void forgetInstance(String instanceId) {
+    /**
+     * Forgets an instance {@code node} no longer has. Another node may have it too for a moment
+     * (it was re-created there while {@code node} was away): then that node's copy takes its place.
+     */
+    private void forgetInstance(String node, String instanceId) {
         Endpoint endpoint = endpoints.get(instanceId);
-        if (endpoint != null && endpoint.remote()) {
+        if (endpoint != null && endpoint.remote() && endpoint.node().equals(node)) {
             endpoints.remove(instanceId, endpoint);
             registry.forget(instanceId);
+            mirrorOtherCopy(instanceId);
+        }
+    }
+
+    /** A local instance is gone (called under the registry's lock): a copy another node has takes its place. */
+    void localInstanceGone(String instanceId) {
+        mirroring = true;
+        try {
+            mirrorOtherCopy(instanceId);
+        } finally {
+            mirroring = false;
+        }
+    }
+
+    private void mirrorOtherCopy(String instanceId) {
+        for (Wire.NodeState other : remote.values()) {
+            for (Wire.RemoteInstance instance : other.instances()) {
+                if (instance.instanceId().equals(instanceId)) {
+                    mirror(other.node(), instance);
+                    return;
+                }
+            }
         }
     }
 
@@ -292,7 +296,7 @@ final class ClusterSync implements ClusterMessageHandler, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        tracker.close();
+        link.close();
     }
 
     private static Dictionary<String, Object> topic(String name) {

@@ -547,6 +547,10 @@ public final class LocalHub implements Hub {
                 synchronized (registry) {
                     endpoints.remove(endpoint.instanceId(), endpoint);
                     registry.forget(endpoint.instanceId());
+                    ClusterSync sync = cluster;
+                    if (sync != null) {
+                        sync.localInstanceGone(endpoint.instanceId());
+                    }
                 }
             }
             context.ungetService(reference);

@@ -34,10 +34,10 @@ public final class InstancesResource extends Resource {
 
     /** Body of {@code POST /instances}. */
     public record Create(String type, String version, Integer count, Map<String, String> configuration,
-                         List<String> groups, Long timeoutMs) {
+                         List<String> groups, Long timeoutMs, String node) {
         InstanceSpec spec() {
             return new InstanceSpec(type, version, count == null ? 1 : count, configuration, groups,
-                    timeoutMs == null ? null : Duration.ofMillis(timeoutMs));
+                    timeoutMs == null ? null : Duration.ofMillis(timeoutMs), node);
         }
     }
 

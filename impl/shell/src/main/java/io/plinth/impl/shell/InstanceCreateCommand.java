@@ -27,12 +27,15 @@ public class InstanceCreateCommand extends TypeCommand {
             description = "A configuration value over the type's defaults, key=value (repeatable)")
     List<String> configuration;
 
+    @Option(name = "-N", aliases = "--node", description = "The node to run them on (default: each on the least-loaded available node)")
+    String node;
+
     @Option(name = "-t", aliases = "--timeout", description = "How many seconds to wait for the instances to become available (default 30)")
     Long timeoutSeconds;
 
     @Override
     protected void run(ComponentController controller) {
-        InstanceSpec spec = new InstanceSpec(name, version, count, KeyValues.parse(configuration), groups, timeout());
+        InstanceSpec spec = new InstanceSpec(name, version, count, KeyValues.parse(configuration), groups, timeout(), node);
         Tables.printInstances(controller.create(spec));
     }
 

@@ -1,0 +1,75 @@
+package io.plinth.support;
+
+import java.util.Set;
+
+import io.plinth.api.cluster.ClusterMessaging;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
+import org.osgi.util.tracker.ServiceTracker;
+
+/**
+ * The cluster's messaging service as a sub-system sees it: there while this node is connected to
+ * its cluster, with the nodes marked unavailable. Calls back when it comes and goes.
+ */
+public final class MessagingTracker implements AutoCloseable {
+
+    /** What a sub-system does when the node connects to its cluster or leaves it. */
+    public interface Listener {
+        void connected(ClusterMessaging messaging);
+
+        default void disconnected() {
+        }
+    }
+
+    private final ServiceTracker<ClusterMessaging, ClusterMessaging> tracker;
+    private volatile ClusterMessaging messaging;
+    private volatile Set<String> unavailable = Set.of();
+
+    public MessagingTracker(BundleContext context, Listener listener) {
+        tracker = new ServiceTracker<>(context, ClusterMessaging.class, null) {
+            @Override
+            public ClusterMessaging addingService(ServiceReference<ClusterMessaging> reference) {
+                ClusterMessaging added = super.addingService(reference);
+                unavailable = unavailable(reference);
+                messaging = added;
+                listener.connected(added);
+                return added;
+            }
+
+            @Override
+            public void modifiedService(ServiceReference<ClusterMessaging> reference, ClusterMessaging service) {
+                unavailable = unavailable(reference);
+            }
+
+            @Override
+            public void removedService(ServiceReference<ClusterMessaging> reference, ClusterMessaging removed) {
+                messaging = null;
+                unavailable = Set.of();
+                listener.disconnected();
+                super.removedService(reference, removed);
+            }
+        };
+        tracker.open();
+    }
+
+    /** The messaging service while connected, else null. */
+    public ClusterMessaging messaging() {
+        return messaging;
+    }
+
+    /** The nodes of the view marked unavailable (empty while not connected). */
+    public Set<String> unavailable() {
+        return unavailable;
+    }
+
+    private static Set<String> unavailable(ServiceReference<ClusterMessaging> reference) {
+        Object nodes = reference.getProperty(ClusterMessaging.UNAVAILABLE_NODES);
+        return nodes instanceof String[] names ? Set.of(names) : Set.of();
+    }
+
+    @Override
+    public void close() {
+        tracker.close();
+    }
+}
