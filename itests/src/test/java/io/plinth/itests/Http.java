@@ -19,7 +19,7 @@ final class Http {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient client = newClient();
     private final String base;
 
     Http(int port) {
@@ -59,16 +59,26 @@ final class Http {
         return new Answer(response.statusCode(), body == null || body.isBlank() ? null : JSON.readTree(body), body);
     }
 
-    /** Waits until the API answers (it comes up a moment after the node's services). */
+    private static HttpClient newClient() {
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    /**
+     * Waits until the API answers (it comes up a moment after the node's services). Each probe on
+     * a client of its own with a short timeout: a request that a starting server accepts and never
+     * answers must not hold up the waiting, nor leave the shared client a dead connection.
+     */
     void awaitUp(Duration patience) throws InterruptedException {
         long deadline = System.nanoTime() + patience.toNanos();
         while (System.nanoTime() < deadline) {
             try {
-                if (get("/types").status() == 200) {
+                HttpResponse<Void> probe = newClient().send(HttpRequest.newBuilder(URI.create(base + "/types"))
+                        .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.discarding());
+                if (probe.statusCode() == 200) {
                     return;
                 }
             } catch (IOException e) {
-                // not listening yet
+                // not listening yet, or not answering yet
             }
             Thread.sleep(100);
         }
