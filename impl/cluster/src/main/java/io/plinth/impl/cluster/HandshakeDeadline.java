@@ -28,9 +28,9 @@ import org.jgroups.util.SocketFactory;
  * everything, and opens connections, on one bundler thread; merge discovery keeps calling on nodes
  * that left the view, and a frozen one (SIGSTOP) accepts the connection in its kernel but never
  * answers the handshake. That thread hung for good, heartbeats stopped, and the others declared
- * this healthy node failed too. So a handshake with a node that left the view and is not done
- * within the short deadline (counted from the socket's creation, connecting included) has its
- * socket closed, which ends the wait; any other gets a long one. Not shorter for all: on a busy
+ * this healthy node failed too. So a handshake with a node that has left the view and is not done
+ * within the short deadline (counted from the socket's creation, connecting included; the node
+ * may leave while it runs) has its socket closed, which ends the wait; any other gets a long one. Not shorter for all: on a busy
  * machine handshakes of nodes joining took over 1.5 s, and cutting them broke the joins. A
  * watchdog rather than a read timeout: a timeout would still be set when the connection's reader
  * starts.
@@ -38,6 +38,7 @@ import org.jgroups.util.SocketFactory;
 final class HandshakeDeadline implements SocketFactory, AutoCloseable {
 
     private static final long LONG_DEADLINE_MILLIS = 30_000;
+    private static final long CHECK_MILLIS = 250;
 
     private final SocketFactory tls;
     private final long deadlineMillis;
@@ -63,24 +64,29 @@ final class HandshakeDeadline implements SocketFactory, AutoCloseable {
         if (socket instanceof SSLSocket ssl) {
             AtomicBoolean done = new AtomicBoolean();
             ssl.addHandshakeCompletedListener(event -> done.set(true));
-            watch(ssl, done, deadlineMillis, false);
+            watch(ssl, done, System.nanoTime());
         }
         return socket;
     }
 
-    /** Closes the socket if its handshake is not done: at the short deadline if its peer has departed, else at the long one. */
-    private void watch(SSLSocket ssl, AtomicBoolean done, long afterMillis, boolean last) {
+    /**
+     * Looks at an unfinished handshake every so often: closes it once it has run the short
+     * deadline and its peer has left the view (which may happen while it runs: the frozen node is
+     * still in the view for the first seconds), or once it has run the long one.
+     */
+    private void watch(SSLSocket ssl, AtomicBoolean done, long started) {
         try {
             watchdog.schedule(() -> {
                 if (done.get() || ssl.isClosed()) {
                     return;
                 }
-                if (last || departed.contains(peer(ssl))) {
+                long runMillis = (System.nanoTime() - started) / 1_000_000;
+                if (runMillis >= LONG_DEADLINE_MILLIS || runMillis >= deadlineMillis && departed.contains(peer(ssl))) {
                     closeQuietly(ssl);
                 } else {
-                    watch(ssl, done, LONG_DEADLINE_MILLIS - afterMillis, true);
+                    watch(ssl, done, started);
                 }
-            }, afterMillis, TimeUnit.MILLISECONDS);
+            }, CHECK_MILLIS, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException closing) {
             closeQuietly(ssl);
         }
