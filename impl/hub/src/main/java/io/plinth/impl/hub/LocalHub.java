@@ -545,8 +545,10 @@ public final class LocalHub implements Hub {
         public void removedService(ServiceReference<Component> reference, Endpoint endpoint) {
             if (!closing) {
                 synchronized (registry) {
-                    endpoints.remove(endpoint.instanceId(), endpoint);
+                    // Forgotten first: whoever sees the endpoint gone (a destroy waiting for it) sees
+                    // its names handed over and its groups left too.
                     registry.forget(endpoint.instanceId());
+                    endpoints.remove(endpoint.instanceId(), endpoint);
                     ClusterSync sync = cluster;
                     if (sync != null) {
                         sync.localInstanceGone(endpoint.instanceId());
