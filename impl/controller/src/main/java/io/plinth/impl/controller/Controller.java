@@ -857,9 +857,10 @@ public final class Controller implements ComponentController {
             try {
                 ensureRunning(instance);
             } finally {
-                transitions.remove(instance.id(), InstanceState.PREPARING); // failed: still desired, started again by the next reconcile
+                // When that failed, it stays desired; the next reconcile starts it again.
+                transitions.remove(instance.id(), InstanceState.PREPARING);
             }
-            merged(List.of(), operation.pairMonitors()).stream().filter(pair -> pair.second().equals(instance.id()))
+            operation.pairMonitors().stream().filter(pair -> pair.second().equals(instance.id()))
                     .forEach(pair -> notifyWatcher(pair.first(), instance.id(), operation.reason()));
             LOG.info("Re-created instance {} of {}/{} here: {}", instance.id(), instance.type(), instance.version(), operation.reason());
             return view(instance);
@@ -870,7 +871,7 @@ public final class Controller implements ComponentController {
 
     private static List<Pair> merged(List<Pair> mine, List<Pair> more) {
         List<Pair> all = new ArrayList<>(mine);
-        (more == null ? List.<Pair>of() : more).stream().filter(pair -> !all.contains(pair)).forEach(all::add);
+        more.stream().filter(pair -> !all.contains(pair)).forEach(all::add);
         return all;
     }
 

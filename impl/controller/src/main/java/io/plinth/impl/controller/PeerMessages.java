@@ -49,6 +49,11 @@ final class PeerMessages {
     record Operation(Kind kind, String instanceId, String otherId, String reason, long graceMillis, Spec spec,
                      boolean links, boolean add, StoredInstance instance, List<Pair> pairLinks, List<Pair> pairMonitors) {
 
+        Operation {
+            pairLinks = pairLinks == null ? List.of() : List.copyOf(pairLinks);
+            pairMonitors = pairMonitors == null ? List.of() : List.copyOf(pairMonitors);
+        }
+
         static Operation on(Kind kind, String instanceId) {
             return new Operation(kind, instanceId, null, null, -1, null, false, false, null, null, null);
         }
