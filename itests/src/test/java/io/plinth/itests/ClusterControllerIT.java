@@ -24,8 +24,9 @@ import org.junit.runners.MethodSorters;
  * The component controller across five node processes: instances placed on the least-loaded
  * node or the one asked for, operated on from any node, monitors and links across nodes; a node
  * killed has its instances re-created on the others within 10 s; a node paused for 15 s comes
- * back without duplicates; and the whole cluster stopped and started again brings every type and
- * desired instance back, each exactly once.
+ * back without duplicates; the whole cluster stopped and started again brings every type and
+ * desired instance back, each exactly once; and a node decommissioned under load hands its
+ * instances over without a failed call and leaves for good.
  */
 @FixMethodOrder(MethodSorters.NAME_ASCENDING) // each test leaves the cluster as the next expects it
 public class ClusterControllerIT {
@@ -118,9 +119,9 @@ public class ClusterControllerIT {
 
     @Test
     public void c_instancesOfAKilledNodeAreRecreatedOnTheOthers() throws Exception {
-        List<String> doomed = TestCluster.echoInstances(node("fir"), "1.0.0", 3, "doomed");
-        String watcher = TestCluster.echoInstances(node("ash"), "1.0.0", 1, "watchers").get(0);
-        assertEquals(204, node("ash").http().put("/instances/" + watcher + "/monitors/" + doomed.get(0), "{}").status());
+        Watched watched = threeWatched("fir", "doomed", "watchers");
+        List<String> doomed = watched.instances();
+        String watcher = watched.watcher();
         Set<String> before = instances(node("ash")).keySet();
 
         long killed = System.nanoTime();
@@ -200,7 +201,94 @@ public class ClusterControllerIT {
                 desired.size(), (System.nanoTime() - started) / 1_000_000);
     }
 
+    @Test
+    public void f_aDecommissionedNodeHandsItsInstancesOverWithoutAFailedCallAndLeavesForGood() throws Exception {
+        Watched onCedar = threeWatched("cedar", "spread", "spread");
+        Set<String> desired = instances(node("ash")).keySet();
+        assertTrue("every instance once before", await(() -> exactlyOnce(node("birch"), desired)));
+
+        int members = node("birch").http().get("/groups/spread/members").json().size();
+        Load everyMember = new Load(2, () -> everyoneAnswered(node("birch").http().post("/calls",
+                "{\"target\":\"group:spread\",\"selector\":\"all\",\"operation\":\"echo\",\"inputs\":{\"message\":\"x\"}}"),
+                members));
+        Load oneMovingInstance = new Load(2, () -> everyoneAnswered(node("elm").http().post("/calls",
+                "{\"target\":\"instance:" + onCedar.instances().get(1) + "\",\"operation\":\"echo\",\"inputs\":{\"message\":\"x\"}}"), 1));
+        try {
+            Http.Answer caNode = node("birch").http().post("/cluster/members/ash/decommission", "");
+            assertEquals(caNode.body(), 409, caNode.status());
+            assertEquals(404, node("birch").http().post("/cluster/members/nowhere/decommission", "").status());
+
+            long started = System.nanoTime();
+            Http.Answer decommissioned = node("birch").http().post("/cluster/members/cedar/decommission", "");
+            assertEquals(decommissioned.body(), 202, decommissioned.status());
+            assertEquals("DESTROYING", decommissioned.json().get("state").asText());
+            assertTrue("cedar drained and left for good", await(() -> stateOf(node("ash"), "cedar").equals("DESTROYED"), 60_000));
+            System.out.printf("decommission: cedar's %d instances moved and cedar gone for good after %d ms%n", onCedar.instances().size(),
+                    (System.nanoTime() - started) / 1_000_000);
+            Thread.sleep(500); // calls after it left, too
+        } finally {
+            everyMember.stop();
+            oneMovingInstance.stop();
+        }
+        System.out.printf("decommission under load: %d group calls (all %d members) and %d calls to a moving instance, %d failed%n",
+                everyMember.successes(), members, oneMovingInstance.successes(),
+                everyMember.failures().size() + oneMovingInstance.failures().size());
+        assertEquals("failed group calls, the first: " + first(everyMember.failures()), 0, everyMember.failures().size());
+        assertEquals("failed calls to the moving instance, the first: " + first(oneMovingInstance.failures()), 0,
+                oneMovingInstance.failures().size());
+        assertTrue(everyMember.successes() > 0 && oneMovingInstance.successes() > 0);
+
+        Map<String, JsonNode> after = instances(node("ash"));
+        assertEquals("nothing lost, nothing added", desired, after.keySet());
+        onCedar.instances().forEach(id -> assertTrue(id + " moved", !after.get(id).get("node").asText().equals("cedar")));
+        assertTrue("every instance once after", await(() -> exactlyOnce(node("elm"), desired)));
+        assertEquals("a move fires no monitor", "", downs(node("ash"), onCedar.watcher()));
+        assertEquals("cedar is in no cluster now", false, node("cedar").http().get("/cluster").json().get("member").asBoolean());
+        assertTrue("and forgot its membership", !java.nio.file.Files.exists(node("cedar").home().resolve("data/plinth/cluster/membership.json")));
+        assertEquals("the others forgot cedar's instances", 404, node("ash").http().get("/instances?node=cedar").status());
+    }
+
     // --- helpers --------------------------------------------------------------------------------
+
+    /** Three echo instances and, on ash, one that monitors the first of them. */
+    private record Watched(List<String> instances, String watcher) {
+    }
+
+    private static Watched threeWatched(String host, String group, String watcherGroup) throws Exception {
+        List<String> instances = TestCluster.echoInstances(node(host), "1.0.0", 3, group);
+        String watcher = TestCluster.echoInstances(node("ash"), "1.0.0", 1, watcherGroup).get(0);
+        assertEquals(204, node("ash").http().put("/instances/" + watcher + "/monitors/" + instances.get(0), "{}").status());
+        return new Watched(instances, watcher);
+    }
+
+    /** Null when a /calls answer holds {@code expected} replies without error; else what is wrong. */
+    private static String everyoneAnswered(Http.Answer replies, int expected) {
+        if (replies.status() != 200) {
+            return replies.status() + " " + replies.body();
+        }
+        int answered = 0;
+        for (JsonNode reply : replies.json()) {
+            if (reply.get("error") != null && !reply.get("error").isNull()) {
+                return reply.get("instanceId") + ": " + reply.get("error");
+            }
+            answered++;
+        }
+        return answered == expected ? null : answered + " replies, not " + expected;
+    }
+
+    private static List<String> first(List<String> failures) {
+        return failures.subList(0, Math.min(3, failures.size()));
+    }
+
+    /** The state a node shows for another ("absent" when it does not list it). */
+    private static String stateOf(NodeProcess node, String name) throws Exception {
+        for (JsonNode member : node.http().get("/cluster/members").json()) {
+            if (member.get("name").asText().equals(name)) {
+                return member.get("state").asText();
+            }
+        }
+        return "absent";
+    }
 
     private static NodeProcess node(String name) {
         return NODES.get(name);

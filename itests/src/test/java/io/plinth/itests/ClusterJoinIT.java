@@ -32,7 +32,8 @@ import org.junit.runners.MethodSorters;
  * loopback: "alpha" initializes a cluster, "beta" and "gamma" join it, and the three form one
  * view on the cluster channel; "rogue" initializes a cluster of its own under the same name, plays
  * a seed that is not of the token's CA, and knocks at alpha's channel in vain. Then nodes are
- * killed, frozen and restarted, and the view follows.
+ * killed, frozen and restarted, and the view follows; a node whose remembered seeds are all stale
+ * finds the cluster again through DNS.
  */
 @FixMethodOrder(MethodSorters.NAME_ASCENDING) // joins, then the CA node's restart, then lost and stalled nodes
 public class ClusterJoinIT {
@@ -251,6 +252,32 @@ public class ClusterJoinIT {
         assertTrue("gamma, restarted, is back", awaitView(List.of(alpha, beta, gamma), all, Duration.ofSeconds(30)));
         System.out.printf("restarted node back in the view %d ms after its REST API was up%n", (System.nanoTime() - up) / 1_000_000);
         assertTrue("detected after " + detectedMillis + " ms", detectedMillis <= 5_000);
+    }
+
+    @Test
+    public void movedNodeFindsTheClusterAgainThroughDns() throws Exception {
+        List<String> all = List.of("alpha", "beta", "gamma");
+        assertTrue("the cluster of the first tests", awaitView(List.of(alpha, beta, gamma), all, Duration.ofSeconds(40)));
+        gamma.stop();
+        // gamma comes back on another port, remembering no member: neither side knows where the other is
+        Path membership = gamma.home().resolve("data/plinth/cluster/membership.json");
+        ObjectNode remembered = (ObjectNode) JSON.readTree(membership.toFile());
+        remembered.putArray("seeds");
+        Files.write(membership, JSON.writeValueAsBytes(remembered));
+        gamma.configure("io.plinth.cluster.cfg", "clusterPort", String.valueOf(gamma.clusterPort() + 50));
+        gamma.start();
+        gamma.awaitUp(Duration.ofSeconds(120));
+        Thread.sleep(8_000); // a few discovery and merge rounds
+        assertEquals("alone, without seeds", List.of("gamma"), memberList(gamma));
+        assertEquals(List.of("alpha", "beta"), memberList(alpha));
+
+        long configured = System.nanoTime();
+        gamma.configure("io.plinth.cluster.cfg", "seedResolver", "127.0.0.1:" + alpha.dnsPort());
+        gamma.configure("io.plinth.cluster.cfg", "seedNames", "_plinth._tcp.node.plinth.internal.");
+        assertTrue("gamma found the others through the SRV records of alpha's discovery service",
+                awaitView(List.of(alpha, beta, gamma), all, Duration.ofSeconds(40)));
+        System.out.printf("DNS seeds: a node with no valid seed in one view with the others %d ms after seedNames was set%n",
+                (System.nanoTime() - configured) / 1_000_000);
     }
 
     /** The state a node shows for another once it is {@code expected}, or the last one it showed after 10 s. */

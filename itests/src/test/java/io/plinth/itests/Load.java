@@ -6,21 +6,38 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** Clients sending one kind of request in a loop, collecting every answer that is not a 200. */
 final class Load {
+
+    /** One request: what went wrong, or null when it succeeded. */
+    interface Attempt {
+        String failure() throws Exception;
+    }
+
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+    private final AtomicLong successes = new AtomicLong();
     private final List<Thread> threads = new ArrayList<>();
 
     Load(int clients, Callable<HttpResponse<String>> request) {
+        this(clients, (Attempt) () -> {
+            HttpResponse<String> answer = request.call();
+            return answer.statusCode() == 200 ? null : answer.statusCode() + " " + answer.body();
+        });
+    }
+
+    Load(int clients, Attempt attempt) {
         for (int i = 0; i < clients; i++) {
             Thread thread = new Thread(() -> {
                 while (running.get()) {
                     try {
-                        HttpResponse<String> answer = request.call();
-                        if (answer.statusCode() != 200) {
-                            failures.add(answer.statusCode() + " " + answer.body());
+                        String failure = attempt.failure();
+                        if (failure == null) {
+                            successes.incrementAndGet();
+                        } else {
+                            failures.add(failure);
                         }
                     } catch (Exception e) {
                         failures.add(e.toString());
@@ -31,6 +48,10 @@ final class Load {
             thread.start();
             threads.add(thread);
         }
+    }
+
+    long successes() {
+        return successes.get();
     }
 
     void stop() throws InterruptedException {

@@ -22,6 +22,12 @@ public interface ClusterMessaging {
      */
     String UNAVAILABLE_NODES = "plinth.cluster.unavailable";
 
+    /**
+     * Service property: the nodes of the view being decommissioned (String[]): their instances
+     * still serve, but no new one goes there, and each node drains its own.
+     */
+    String DRAINING_NODES = "plinth.cluster.draining";
+
     /** This node's name in the cluster. */
     String localNode();
 
@@ -33,6 +39,12 @@ public interface ClusterMessaging {
      * known by the time handlers hear of the view that lost them.
      */
     Set<String> failedNodes();
+
+    /**
+     * The nodes decommissioned since this node started: drained and gone for good (seed §4.5.2
+     * destroyed); known by the time handlers hear of the view that lost them.
+     */
+    Set<String> destroyedNodes();
 
     /**
      * Sends {@code payload} to {@code topic} on {@code node}; completes with the handler's answer,

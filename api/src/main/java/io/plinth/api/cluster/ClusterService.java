@@ -35,6 +35,17 @@ public interface ClusterService {
     ClusterMember markAvailable(String node, boolean available);
 
     /**
+     * Decommissions a node of the view (seed 000 §4.5.2 destroying, destroyed): it takes no new
+     * instance, each of its instances is started on another node and only then stopped on it (no
+     * monitor fires, links stay), and once it hosts none it leaves the cluster for good, forgets
+     * its membership, and the others remember it as destroyed (nothing of it is re-created). Its
+     * state persists, so a restart during the drain resumes it. Returns at once, with the node
+     * {@link NodeState#DESTROYING}. NOT_FOUND when no such node is in the view; CONFLICT when it
+     * holds the cluster CA or no other node of the view is available to take its instances.
+     */
+    ClusterMember decommission(String node);
+
+    /**
      * Makes this node the first member of a new cluster: creates the cluster CA (its key is never
      * stored in plaintext) and this node's certificate. CONFLICT when the node is a member already.
      */

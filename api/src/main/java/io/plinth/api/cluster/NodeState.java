@@ -9,5 +9,12 @@ public enum NodeState {
     /** Left the view after saying so: stopped. */
     OFFLINE,
     /** Left the view without a word: crashed, frozen or cut off. */
-    FAILED
+    FAILED,
+    /**
+     * Being decommissioned: in the view, its instances still serving while they move to other
+     * nodes one by one; it takes no new instance.
+     */
+    DESTROYING,
+    /** Decommissioned: drained, left the cluster for good and forgot its membership. */
+    DESTROYED
 }

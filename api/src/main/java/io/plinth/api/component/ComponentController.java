@@ -31,7 +31,14 @@ public interface ComponentController {
     /** Ends an instance for sure: asks it to stop, and after {@code grace} removes it regardless. */
     Instance destroy(String instanceId, String reason, Duration grace);
 
+    /** Every instance of the cluster, this node's first; nodes out of the view show theirs in state NONE. */
     List<Instance> instances();
+
+    /**
+     * The instances one node hosts: this node's from its own state, another's as that node tells
+     * (or, out of the view, as last heard, in state NONE). NOT_FOUND for a node never heard of.
+     */
+    List<Instance> instancesOn(String node);
 
     Instance instance(String instanceId);
 

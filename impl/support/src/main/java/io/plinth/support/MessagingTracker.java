@@ -10,7 +10,7 @@ import org.osgi.util.tracker.ServiceTracker;
 
 /**
  * The cluster's messaging service as a sub-system sees it: there while this node is connected to
- * its cluster, with the nodes marked unavailable. Calls back when it comes and goes.
+ * its cluster, with the nodes marked unavailable and those being decommissioned. Calls back when it comes and goes.
  */
 public final class MessagingTracker implements AutoCloseable {
 
@@ -25,13 +25,14 @@ public final class MessagingTracker implements AutoCloseable {
     private final ServiceTracker<ClusterMessaging, ClusterMessaging> tracker;
     private volatile ClusterMessaging messaging;
     private volatile Set<String> unavailable = Set.of();
+    private volatile Set<String> draining = Set.of();
 
     public MessagingTracker(BundleContext context, Listener listener) {
         tracker = new ServiceTracker<>(context, ClusterMessaging.class, null) {
             @Override
             public ClusterMessaging addingService(ServiceReference<ClusterMessaging> reference) {
                 ClusterMessaging added = super.addingService(reference);
-                unavailable = unavailable(reference);
+                readMarks(reference);
                 messaging = added;
                 listener.connected(added);
                 return added;
@@ -39,13 +40,14 @@ public final class MessagingTracker implements AutoCloseable {
 
             @Override
             public void modifiedService(ServiceReference<ClusterMessaging> reference, ClusterMessaging service) {
-                unavailable = unavailable(reference);
+                readMarks(reference);
             }
 
             @Override
             public void removedService(ServiceReference<ClusterMessaging> reference, ClusterMessaging removed) {
                 messaging = null;
                 unavailable = Set.of();
+                draining = Set.of();
                 listener.disconnected();
                 super.removedService(reference, removed);
             }
@@ -63,9 +65,18 @@ public final class MessagingTracker implements AutoCloseable {
         return unavailable;
     }
 
-    private static Set<String> unavailable(ServiceReference<ClusterMessaging> reference) {
-        Object nodes = reference.getProperty(ClusterMessaging.UNAVAILABLE_NODES);
-        return nodes instanceof String[] names ? Set.of(names) : Set.of();
+    /** The nodes of the view being decommissioned (empty while not connected). */
+    public Set<String> draining() {
+        return draining;
+    }
+
+    private void readMarks(ServiceReference<ClusterMessaging> reference) {
+        unavailable = nodes(reference, ClusterMessaging.UNAVAILABLE_NODES);
+        draining = nodes(reference, ClusterMessaging.DRAINING_NODES);
+    }
+
+    private static Set<String> nodes(ServiceReference<ClusterMessaging> reference, String property) {
+        return reference.getProperty(property) instanceof String[] names ? Set.of(names) : Set.of();
     }
 
     @Override

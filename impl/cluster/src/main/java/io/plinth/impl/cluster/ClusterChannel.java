@@ -63,13 +63,15 @@ final class ClusterChannel implements AutoCloseable {
     private static final long HANDSHAKE_MILLIS = 1_500;
 
     private final JChannel channel;
+    private final InetSocketAddress bind;
+    private final TCPPING discovery;
     private final HandshakeDeadline handshakes;
     private final Messaging messaging;
     private final ServiceRegistration<ClusterMessaging> registration;
 
     ClusterChannel(String cluster, String nodeName, InetSocketAddress bind, List<InetSocketAddress> seeds,
                    NodeFiles.KeyEntry identity, BundleContext context, Consumer<List<String>> othersSeen,
-                   Set<String> unavailableNodes) throws Exception {
+                   NodeStates.Marks marks) throws Exception {
         TCP transport = new TCP().setBindAddress(bind.getAddress()).setBindPort(bind.getPort()).setPortRange(0);
         transport.disableDiagnostics();
         // Our own factory from JGroups' TLS one, so TLS stays off in the transport (it would replace the factory).
@@ -77,8 +79,8 @@ final class ClusterChannel implements AutoCloseable {
                 .setSSLContext(mutualTls(identity));
         handshakes = new HandshakeDeadline(tls.createSocketFactory(), HANDSHAKE_MILLIS);
         transport.setSocketFactory(handshakes);
-        List<InetSocketAddress> initialHosts = new ArrayList<>(seeds);
-        initialHosts.add(bind);
+        this.bind = bind;
+        discovery = new TCPPING().initialHosts(hosts(seeds)).setPortRange(0);
         Thread current = Thread.currentThread();
         ClassLoader previous = current.getContextClassLoader();
         current.setContextClassLoader(JChannel.class.getClassLoader()); // JGroups finds its protocol maps through it
@@ -86,7 +88,7 @@ final class ClusterChannel implements AutoCloseable {
         Messaging dispatcher = null;
         try {
             built = new JChannel(transport,
-                    new TCPPING().initialHosts(initialHosts).setPortRange(0),
+                    discovery,
                     new MERGE3().setMinInterval(1_000).setMaxInterval(3_000),
                     new FD_ALL3().setInterval(HEARTBEAT_MILLIS).setTimeout(SUSPECT_AFTER_MILLIS),
                     new VERIFY_SUSPECT2().setTimeout(VERIFY_MILLIS),
@@ -111,21 +113,33 @@ final class ClusterChannel implements AutoCloseable {
         }
         channel = built;
         messaging = dispatcher;
-        registration = context.registerService(ClusterMessaging.class, messaging, unavailableProperty(unavailableNodes));
+        registration = context.registerService(ClusterMessaging.class, messaging, properties(marks));
+    }
+
+    /** Where discovery looks for the cluster from now on (this node's own channel among them, as JGroups wants). */
+    void seeds(List<InetSocketAddress> seeds) {
+        discovery.setInitialHosts(hosts(seeds));
+    }
+
+    private List<InetSocketAddress> hosts(List<InetSocketAddress> seeds) {
+        List<InetSocketAddress> hosts = new ArrayList<>(seeds);
+        hosts.add(bind);
+        return hosts;
     }
 
     Messaging messaging() {
         return messaging;
     }
 
-    /** Tells the messaging service's users which nodes are marked unavailable now. */
-    void unavailableNodes(Set<String> nodes) {
-        registration.setProperties(unavailableProperty(nodes));
+    /** Tells the messaging service's users which nodes are marked unavailable, and which are being decommissioned, now. */
+    void marks(NodeStates.Marks marks) {
+        registration.setProperties(properties(marks));
     }
 
-    private static java.util.Dictionary<String, Object> unavailableProperty(Set<String> nodes) {
+    private static java.util.Dictionary<String, Object> properties(NodeStates.Marks marks) {
         java.util.Hashtable<String, Object> properties = new java.util.Hashtable<>();
-        properties.put(ClusterMessaging.UNAVAILABLE_NODES, nodes.toArray(String[]::new));
+        properties.put(ClusterMessaging.UNAVAILABLE_NODES, marks.unavailable().toArray(String[]::new));
+        properties.put(ClusterMessaging.DRAINING_NODES, marks.draining().toArray(String[]::new));
         return properties;
     }
 

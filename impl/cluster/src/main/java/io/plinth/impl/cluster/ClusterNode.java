@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
@@ -22,6 +23,8 @@ import io.plinth.api.cluster.ClusterMember;
 import io.plinth.api.cluster.ClusterMessageHandler;
 import io.plinth.api.cluster.ClusterService;
 import io.plinth.api.cluster.JoinToken;
+import io.plinth.api.cluster.NodeState;
+import io.plinth.api.component.ComponentController;
 import io.plinth.api.error.PlinthException;
 import io.plinth.api.error.Reason;
 import io.plinth.support.HostPort;
@@ -42,6 +45,9 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -80,6 +86,14 @@ public final class ClusterNode implements ClusterService {
                 + " a node that joined with a token knows its seed already")
         String seeds() default "";
 
+        @AttributeDefinition(description = "DNS names to find members' cluster channels through, comma-separated, absolute: SRV names"
+                + " (such as _plinth._tcp.node.plinth.internal. of a Plinth discovery service) give hosts and ports, other names"
+                + " A/AAAA records at clusterPort. Looked up at each connection and every " + SEED_REFRESH_SECONDS + " s")
+        String seedNames() default "";
+
+        @AttributeDefinition(description = "The DNS server to ask for seedNames, host:port; empty means the system's resolvers")
+        String seedResolver() default "";
+
         @AttributeDefinition(description = "Days a node certificate is valid")
         int certificateDays() default 365;
 
@@ -95,12 +109,15 @@ public final class ClusterNode implements ClusterService {
     private static final Duration MAX_TOKEN_TTL = Duration.ofHours(24);
     private static final long RECONNECT_SECONDS = 10;
     private static final long MARK_PATIENCE_SECONDS = 6;
+    private static final long DRAIN_CHECK_MILLIS = 500;
+    static final long SEED_REFRESH_SECONDS = 5;
 
     private Config config;
     private BundleContext bundleContext;
     private String nodeName;
     private String advertisedHost;
     private NodeFiles files;
+    private DnsSeeds dnsSeeds;
     private Tokens tokens;
     /** On the CA's node: the names of the nodes it admitted, which no other node may take. */
     private NodeNames nodeNames;
@@ -114,6 +131,10 @@ public final class ClusterNode implements ClusterService {
     private ServiceRegistration<ClusterMessageHandler> nodeStatesRegistration;
     /** Why the join service is not running on a node that holds the CA, or null. */
     private String joinServerProblem;
+    /** Tells, on a node being decommissioned, when its instances have all moved away. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile ComponentController controller;
+    private final java.util.concurrent.atomic.AtomicReference<ScheduledFuture<?>> drainWatch = new java.util.concurrent.atomic.AtomicReference<>();
 
     @Activate
     synchronized void activate(Config configuration, BundleContext context) throws UnknownHostException {
@@ -125,6 +146,7 @@ public final class ClusterNode implements ClusterService {
         }
         advertisedHost = configuration.advertisedHost().isBlank() ? InetAddress.getLocalHost().getHostAddress()
                 : configuration.advertisedHost().trim();
+        dnsSeeds = DnsSeeds.of(configuration.seedNames(), configuration.seedResolver(), configuration.clusterPort());
         files = new NodeFiles();
         tokens = new Tokens();
         nodeNames = new NodeNames();
@@ -135,10 +157,14 @@ public final class ClusterNode implements ClusterService {
             startJoinServer();
         }
         nodeStates = new NodeStates(() -> channel == null ? null : channel.messaging(),
-                !files.membership().map(NodeFiles.Membership::unavailable).orElse(false), this::keepMark, this::unavailableNodes);
+                !files.membership().map(NodeFiles.Membership::unavailable).orElse(false),
+                files.membership().map(NodeFiles.Membership::draining).orElse(false), new StatesOwner());
         nodeStatesRegistration = context.registerService(ClusterMessageHandler.class, nodeStates,
                 new java.util.Hashtable<>(java.util.Map.of(ClusterMessageHandler.TOPIC, NodeStates.TOPIC)));
         files.membership().ifPresent(this::startChannel);
+        if (!dnsSeeds.isEmpty()) {
+            channelStarter.scheduleWithFixedDelay(this::refreshSeeds, SEED_REFRESH_SECONDS, SEED_REFRESH_SECONDS, TimeUnit.SECONDS);
+        }
     }
 
     @Deactivate
@@ -149,7 +175,7 @@ public final class ClusterNode implements ClusterService {
         }
         channelStarter.shutdownNow();
         channelStarter.awaitTermination(30, TimeUnit.SECONDS);
-        nodeStates.farewell();
+        nodeStates.farewell(false);
         nodeStatesRegistration.unregister();
         if (channel != null) {
             channel.close();
@@ -165,29 +191,148 @@ public final class ClusterNode implements ClusterService {
 
     @Override
     public ClusterMember markAvailable(String node, boolean available) {
-        String target = node == null || node.isBlank() ? nodeName : node;
+        String target = nodeOrSelf(node);
+        await(nodeStates.mark(target, available), "node " + target + " did not take the mark");
+        return member(target);
+    }
+
+    @Override
+    public ClusterMember decommission(String node) {
+        String target = nodeOrSelf(node);
+        boolean self = nodeStates.isSelf(target);
+        ClusterMember member = member(target);
+        if (member.state() == NodeState.DESTROYING) {
+            return member;
+        }
+        if (members().stream().noneMatch(m -> !m.name().equals(target) && m.state() == NodeState.AVAILABLE)) {
+            throw PlinthException.conflict("no other available node in the view could take the instances of node " + target);
+        }
+        if (self) {
+            drainSelf();
+        } else {
+            await(nodeStates.decommission(target), "node " + target + " did not start its decommission");
+        }
+        return member(target);
+    }
+
+    private String nodeOrSelf(String node) {
+        return node == null || node.isBlank() ? nodeName : node.trim();
+    }
+
+    private ClusterMember member(String node) {
+        return members().stream().filter(m -> m.name().equals(node)).findFirst()
+                .orElseThrow(() -> PlinthException.notFound("no node " + node + " in the cluster's view"));
+    }
+
+    /** Waits for another node's answer; its refusal is passed on as it is, silence as UNAVAILABLE. */
+    private static void await(java.util.concurrent.CompletionStage<Void> answer, String silence) {
         try {
-            nodeStates.mark(target, available).toCompletableFuture().get(MARK_PATIENCE_SECONDS, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            throw new PlinthException(Reason.UNAVAILABLE, "node " + target + " did not take the mark: " + (e.getCause() != null ? e.getCause() : e));
+            answer.toCompletableFuture().get(MARK_PATIENCE_SECONDS, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof PlinthException refused) {
+                throw refused;
+            }
+            throw new PlinthException(Reason.UNAVAILABLE, silence + ": " + e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new PlinthException(Reason.UNAVAILABLE, silence + " within " + MARK_PATIENCE_SECONDS + " s");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new PlinthException(Reason.UNAVAILABLE, "interrupted while marking node " + target);
+            throw new PlinthException(Reason.UNAVAILABLE, silence + ": interrupted");
         }
-        return members().stream().filter(m -> m.name().equals(target)).findFirst()
-                .orElseThrow(() -> PlinthException.notFound("no node " + target + " in the cluster's view"));
     }
 
-    private void keepMark(boolean available) {
+    /**
+     * Starts this node's decommission: kept across restarts, the others hear it, and the
+     * controller moves the instances away; once none is left here, the node retires.
+     */
+    private void drainSelf() {
+        if (authority != null) {
+            throw PlinthException.conflict("node " + nodeName + " holds the cluster CA and issues join tokens; it cannot be decommissioned");
+        }
         synchronized (files) {
-            files.membership().ifPresent(membership -> files.saveMembership(membership.withUnavailable(!available)));
+            files.membership().ifPresent(membership -> files.saveMembership(membership.beingDecommissioned()));
+        }
+        nodeStates.drainSelf();
+        watchDrain();
+    }
+
+    /** Checks every half second, while this node is being decommissioned, whether it hosts instances still. */
+    private void watchDrain() {
+        synchronized (drainWatch) {
+            if (drainWatch.get() == null) {
+                drainWatch.set(channelStarter.scheduleWithFixedDelay(this::retireWhenDrained, DRAIN_CHECK_MILLIS, DRAIN_CHECK_MILLIS,
+                        TimeUnit.MILLISECONDS));
+            }
         }
     }
 
-    private void unavailableNodes(Set<String> nodes) {
+    private void retireWhenDrained() {
+        ComponentController instances = controller;
         ClusterChannel current = channel;
-        if (current != null) {
-            current.unavailableNodes(nodes);
+        if (current == null) {
+            return;
+        }
+        if (instances == null) {
+            LOG.info("Waiting for the component controller to move this node's instances away");
+            return;
+        }
+        int left;
+        try {
+            left = instances.instancesOn(nodeName).size();
+        } catch (PlinthException e) {
+            LOG.info("Cannot tell whether this node still hosts instances: {}", e.getMessage());
+            return;
+        }
+        if (left > 0) {
+            LOG.debug("{} instances still to move away", left);
+            return;
+        }
+        retire(current);
+    }
+
+    /** Leaves the cluster for good: the others hear so, then the channel closes and the membership and keys are forgotten. */
+    private void retire(ClusterChannel current) {
+        String cluster = files.membership().map(NodeFiles.Membership::cluster).orElse("?");
+        nodeStates.farewell(true);
+        channel = null;
+        current.close();
+        synchronized (files) {
+            files.forgetMembership(NODE_KEYS);
+        }
+        identity = null;
+        drainWatch.get().cancel(false);
+        LOG.info("Node {} is decommissioned: it left cluster {} for good and forgot its membership and keys", nodeName, cluster);
+    }
+
+    /** How node states reach this node's files, channel and CA. */
+    private final class StatesOwner implements NodeStates.Owner {
+        @Override
+        public void keepOwnMark(boolean available) {
+            synchronized (files) {
+                files.membership().ifPresent(membership -> files.saveMembership(membership.withUnavailable(!available)));
+            }
+        }
+
+        @Override
+        public void marksChanged(NodeStates.Marks marks) {
+            ClusterChannel current = channel;
+            if (current != null) {
+                current.marks(marks);
+            }
+        }
+
+        @Override
+        public void decommissionAsked() {
+            drainSelf();
+        }
+
+        @Override
+        public void destroyed(String node) {
+            if (authority != null) {
+                synchronized (nodeNames) {
+                    nodeNames.remove(node);
+                }
+            }
         }
     }
 
@@ -215,7 +360,7 @@ public final class ClusterNode implements ClusterService {
         String nodeId = Authority.newId();
         X509Certificate certificate = ca.certifyNode(node.getPublic(), nodeName, nodeId, advertisedHost, nodeValidity());
         files.saveKeyEntry(CA_KEYS, new NodeFiles.KeyEntry(ca.key(), new X509Certificate[] {ca.certificate()}));
-        become(new NodeFiles.Membership(clusterName, nodeName, nodeId, Authority.fingerprint(ca.certificate()), List.of(), false),
+        become(new NodeFiles.Membership(clusterName, nodeName, nodeId, Authority.fingerprint(ca.certificate()), List.of(), false, false),
                 new NodeFiles.KeyEntry(node.getPrivate(), new X509Certificate[] {certificate, ca.certificate()}));
         authority = ca;
         nodeNames.add(nodeName);
@@ -267,7 +412,7 @@ public final class ClusterNode implements ClusterService {
         if (!certificate.getPublicKey().equals(keys.getPublic())) {
             throw new PlinthException(Reason.FAILED, "the seed certified a key other than this node's");
         }
-        become(new NodeFiles.Membership(answer.cluster(), nodeName, answer.nodeId(), content.ca(), answer.seeds(), false),
+        become(new NodeFiles.Membership(answer.cluster(), nodeName, answer.nodeId(), content.ca(), answer.seeds(), false, false),
                 new NodeFiles.KeyEntry(keys.getPrivate(), new X509Certificate[] {certificate, ca}));
         LOG.info("Joined cluster {} through {} as node {} ({})", answer.cluster(), content.seed(), nodeName, answer.nodeId());
         return info();
@@ -354,19 +499,14 @@ public final class ClusterNode implements ClusterService {
     private void connect(String cluster) {
         try {
             NodeFiles.Membership membership = files.membership().orElseThrow();
-            List<InetSocketAddress> seeds = new ArrayList<>();
-            for (String seed : membership.seeds()) {
-                seeds.add(ClusterChannel.address(seed));
-            }
-            for (String seed : config.seeds().split(",")) {
-                if (!seed.isBlank()) {
-                    seeds.add(ClusterChannel.address(seed.trim()));
-                }
-            }
             String host = config.clusterHost().isBlank() ? advertisedHost : config.clusterHost();
             channel = new ClusterChannel(cluster, nodeName, new InetSocketAddress(InetAddress.getByName(host), config.clusterPort()),
-                    seeds, identity, bundleContext, this::rememberSeeds, membership.unavailable() ? Set.of(nodeName) : Set.of());
+                    seeds(membership), identity, bundleContext, this::rememberSeeds, new NodeStates.Marks(
+                            membership.unavailable() ? Set.of(nodeName) : Set.of(), membership.draining() ? Set.of(nodeName) : Set.of()));
             nodeStates.connected();
+            if (membership.draining()) {
+                watchDrain(); // decommissioned before this restart: goes on
+            }
         } catch (Exception e) {
             LOG.error("Cannot connect to cluster {} on port {} ({}); trying again in {} s", cluster, config.clusterPort(), e,
                     RECONNECT_SECONDS);
@@ -375,6 +515,35 @@ public final class ClusterNode implements ClusterService {
             } catch (java.util.concurrent.RejectedExecutionException stopping) {
                 // the node is stopping
             }
+        }
+    }
+
+    /** Where to look for the cluster: the seeds remembered, configured and found in DNS now (one that does not resolve is skipped). */
+    private List<InetSocketAddress> seeds(NodeFiles.Membership membership) {
+        List<String> named = new ArrayList<>(membership.seeds());
+        for (String seed : config.seeds().split(",")) {
+            if (!seed.isBlank()) {
+                named.add(seed.trim());
+            }
+        }
+        java.util.Set<InetSocketAddress> seeds = new java.util.LinkedHashSet<>();
+        for (String seed : named) {
+            try {
+                seeds.add(ClusterChannel.address(seed));
+            } catch (IllegalArgumentException e) {
+                LOG.warn("Seed skipped: {}", e.getMessage());
+            }
+        }
+        seeds.addAll(dnsSeeds.resolve());
+        return List.copyOf(seeds);
+    }
+
+    /** Looks the DNS seeds up again: members that moved (or new ones) are found by the next discovery round. */
+    private void refreshSeeds() {
+        ClusterChannel current = channel;
+        Optional<NodeFiles.Membership> membership = files.membership();
+        if (current != null && membership.isPresent()) {
+            current.seeds(seeds(membership.get()));
         }
     }
 

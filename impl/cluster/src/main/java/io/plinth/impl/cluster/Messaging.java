@@ -108,6 +108,11 @@ final class Messaging implements ClusterMessaging, RequestHandler, AutoCloseable
         return byTopic.get(NodeStates.TOPIC) instanceof NodeStates states ? states.failed() : Set.of();
     }
 
+    @Override
+    public Set<String> destroyedNodes() {
+        return byTopic.get(NodeStates.TOPIC) instanceof NodeStates states ? states.destroyed() : Set.of();
+    }
+
     private Set<String> otherNodes(View view) {
         return view.getMembers().stream().filter(a -> !a.equals(channel.getAddress())).map(Messaging::nameOf).collect(Collectors.toSet());
     }

@@ -3,6 +3,7 @@ package io.plinth.impl.cluster;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,19 +34,26 @@ import org.slf4j.LoggerFactory;
  */
 final class NodeFiles {
 
-    /** What a node remembers of its cluster. */
-    /** {@code unavailable}: an admin marked the node so (kept across restarts). */
-    record Membership(String cluster, String node, String nodeId, String caFingerprint, List<String> seeds, boolean unavailable) {
+    /**
+     * What a node remembers of its cluster. {@code unavailable}: an admin marked the node so;
+     * {@code draining}: it is being decommissioned (both kept across restarts).
+     */
+    record Membership(String cluster, String node, String nodeId, String caFingerprint, List<String> seeds, boolean unavailable,
+                      boolean draining) {
         Membership {
             seeds = seeds == null ? List.of() : List.copyOf(seeds);
         }
 
         Membership withSeeds(List<String> newSeeds) {
-            return new Membership(cluster, node, nodeId, caFingerprint, newSeeds, unavailable);
+            return new Membership(cluster, node, nodeId, caFingerprint, newSeeds, unavailable, draining);
         }
 
         Membership withUnavailable(boolean mark) {
-            return new Membership(cluster, node, nodeId, caFingerprint, seeds, mark);
+            return new Membership(cluster, node, nodeId, caFingerprint, seeds, mark, draining);
+        }
+
+        Membership beingDecommissioned() {
+            return new Membership(cluster, node, nodeId, caFingerprint, seeds, unavailable, true);
         }
     }
 
@@ -80,6 +88,16 @@ final class NodeFiles {
 
     void saveMembership(Membership value) {
         membership.write(value);
+    }
+
+    /** Forgets the membership and this node's keys: the node is in no cluster any more. */
+    void forgetMembership(String keysName) {
+        membership.delete();
+        try {
+            Files.deleteIfExists(directory.resolve(keysName + ".p12"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete the key store " + keysName, e);
+        }
     }
 
     Optional<KeyEntry> keyEntry(String name) {

@@ -8,7 +8,8 @@ import io.plinth.support.JsonFile;
 
 /**
  * The names of the nodes the CA admitted, kept in {@code nodes.json}: a name identifies a node in
- * the cluster channel's view and in the hub, so the CA certifies each only once.
+ * the cluster channel's view and in the hub, so the CA certifies each only once (until the node is
+ * decommissioned).
  */
 final class NodeNames {
 
@@ -27,6 +28,13 @@ final class NodeNames {
 
     void add(String name) {
         if (names.add(name)) {
+            store.write(new Stored(List.copyOf(names)));
+        }
+    }
+
+    /** A decommissioned node's name is free for a new node. */
+    void remove(String name) {
+        if (names.remove(name)) {
             store.write(new Stored(List.copyOf(names)));
         }
     }

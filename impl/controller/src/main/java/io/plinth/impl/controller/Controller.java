@@ -290,6 +290,9 @@ public final class Controller implements ComponentController {
             if (!spec.node().equals(peers.localNode()) && !peers.inView(spec.node())) {
                 throw PlinthException.notFound("no node " + spec.node() + " in the cluster's view");
             }
+            if (peers.draining(spec.node())) {
+                throw PlinthException.conflict("node " + spec.node() + " is being decommissioned: it takes no new instance");
+            }
             shares.put(spec.node(), spec.count());
             return shares;
         }
@@ -613,21 +616,43 @@ public final class Controller implements ComponentController {
     @Override
     public List<Instance> instances() {
         List<Instance> all = new ArrayList<>(localInstances());
+        hostedElsewhere().forEach((host, hosted) -> all.addAll(instancesOf(host, hosted)));
+        return all.stream().sorted(Comparator.comparing(Instance::created).thenComparing(Instance::id)).toList();
+    }
+
+    @Override
+    public List<Instance> instancesOn(String node) {
+        if (node == null || node.isBlank()) {
+            throw PlinthException.invalid("a node name is needed");
+        }
+        if (node.equals(peers.localNode())) {
+            return localInstances();
+        }
+        List<StoredInstance> hosted = hostedElsewhere().get(node);
+        if (hosted == null && !peers.inView(node)) {
+            throw PlinthException.notFound("no node " + node + " is known to host instances");
+        }
+        return instancesOf(node, hosted == null ? List.of() : hosted);
+    }
+
+    /** The instances other nodes host, as this node knows them, by node. */
+    private Map<String, List<StoredInstance>> hostedElsewhere() {
         Map<String, List<StoredInstance>> byHost = new java.util.TreeMap<>();
         peers.instances().values().stream().filter(i -> !isDesired(i.id()))
                 .forEach(i -> byHost.computeIfAbsent(i.node(), host -> new ArrayList<>()).add(i));
-        byHost.forEach((host, hosted) -> {
-            if (peers.inView(host)) {
-                try {
-                    all.addAll(peers.forward(host, Operation.on(Kind.LIST, null), LIST_PATIENCE));
-                    return;
-                } catch (PlinthException e) {
-                    LOG.info("Node {} did not list its instances: {}", host, e.getMessage());
-                }
+        return byHost;
+    }
+
+    /** A node's instances as it tells them, or as last heard when it is out of view or silent. */
+    private List<Instance> instancesOf(String host, List<StoredInstance> hosted) {
+        if (peers.inView(host)) {
+            try {
+                return peers.forward(host, Operation.on(Kind.LIST, null), LIST_PATIENCE);
+            } catch (PlinthException e) {
+                LOG.info("Node {} did not list its instances: {}", host, e.getMessage());
             }
-            hosted.forEach(instance -> all.add(outOfView(instance)));
-        });
-        return all.stream().sorted(Comparator.comparing(Instance::created).thenComparing(Instance::id)).toList();
+        }
+        return hosted.stream().map(Controller::outOfView).toList();
     }
 
     private List<Instance> localInstances() {
@@ -790,8 +815,13 @@ public final class Controller implements ComponentController {
                     changePairsHere(operation.instanceId(), operation.otherId(), operation.links(), operation.add());
                     yield Answer.of(List.of());
                 }
-                case ADOPT -> Answer.of(List.of(adopt(operation)));
+                case ADOPT, MOVE -> Answer.of(List.of(adopt(operation)));
             };
+        }
+
+        @Override
+        public void moved(String instanceId, String node) {
+            relinquish(instanceId, node, "this node is decommissioned");
         }
 
         /**
@@ -803,9 +833,10 @@ public final class Controller implements ComponentController {
         public void peerChanged(Snapshot before, Snapshot theirs) {
             for (StoredInstance instance : theirs.instances()) {
                 StoredInstance mine = findStored(instance.id());
-                if (mine != null && instance.beats(mine)) {
+                if (mine != null && instance.beats(mine) && !peers.moving(mine.id())) { // a move hands over in its own time
                     try {
-                        propagation.execute(() -> relinquish(mine.id(), instance.node()));
+                        propagation.execute(() -> relinquish(mine.id(), instance.node(),
+                                "it was re-created there while this node was away"));
                     } catch (RejectedExecutionException e) {
                         LOG.info("Instance {} also runs on node {}; the successor of this controller gives it up", mine.id(), instance.node());
                     }
@@ -829,13 +860,16 @@ public final class Controller implements ComponentController {
     }
 
     /**
-     * Takes over an instance of a failed node: the same id, a higher generation, its links and
-     * monitors; its watchers hear it went down. Does not wait for it to become available.
+     * Takes over an instance of another node, with the same id, a higher generation, its links and
+     * monitors: of a failed node (ADOPT), whose watchers hear it went down, or of a node being
+     * decommissioned (MOVE), which stops its copy once this one runs: no watcher hears of that.
+     * Does not wait for it to become available.
      */
     private Instance adopt(Operation operation) {
-        // Until this node's view has lost the failed node too, its hub still mirrors the instance
-        // there and refuses the new copy's group registrations.
-        if (!peers.awaitOutOfView(operation.otherId(), ADOPT_PATIENCE)) {
+        boolean failedOver = operation.kind() == Kind.ADOPT;
+        // Until this node's view has lost the failed node too, the hub keeps mirroring the
+        // instance there, and fail-over must not run two copies at once.
+        if (failedOver && !peers.awaitOutOfView(operation.otherId(), ADOPT_PATIENCE)) {
             throw new PlinthException(Reason.UNAVAILABLE, "node " + operation.otherId() + " is still in this node's view");
         }
         gate.enter();
@@ -860,8 +894,10 @@ public final class Controller implements ComponentController {
                 // When that failed, it stays desired; the next reconcile starts it again.
                 transitions.remove(instance.id(), InstanceState.PREPARING);
             }
-            operation.pairMonitors().stream().filter(pair -> pair.second().equals(instance.id()))
-                    .forEach(pair -> notifyWatcher(pair.first(), instance.id(), operation.reason()));
+            if (failedOver) {
+                operation.pairMonitors().stream().filter(pair -> pair.second().equals(instance.id()))
+                        .forEach(pair -> notifyWatcher(pair.first(), instance.id(), operation.reason()));
+            }
             LOG.info("Re-created instance {} of {}/{} here: {}", instance.id(), instance.type(), instance.version(), operation.reason());
             return view(instance);
         } finally {
@@ -879,7 +915,7 @@ public final class Controller implements ComponentController {
      * Ends the local copy of an instance another node now runs: quietly (no monitor or link hears
      * of it, since the instance lives on); links and monitors with instances here stay.
      */
-    private void relinquish(String instanceId, String winner) {
+    private void relinquish(String instanceId, String winner, String why) {
         synchronized (this) {
             if (!isDesired(instanceId)) {
                 return;
@@ -895,8 +931,7 @@ public final class Controller implements ComponentController {
         } finally {
             transitions.remove(instanceId);
         }
-        LOG.warn("Instance {} runs on node {} now (it was re-created there while this node was away): stopped the copy here",
-                instanceId, winner);
+        LOG.info("Instance {} runs on node {} now ({}): stopped the copy here", instanceId, winner, why);
     }
 
     // --- events -------------------------------------------------------------------------------

@@ -39,12 +39,13 @@ final class PeerMessages {
     record Desired(boolean asking, Snapshot snapshot) {
     }
 
-    enum Kind { CREATE, INSTANCE, LIST, TERMINATE, DESTROY, PAIR, ADOPT }
+    enum Kind { CREATE, INSTANCE, LIST, TERMINATE, DESTROY, PAIR, ADOPT, MOVE }
 
     /**
      * An operation for the node hosting the instances concerned: {@code instanceId}/{@code otherId}
      * name them (PAIR: {@code links} says link or monitor, {@code add} add or remove); CREATE
-     * carries a spec; ADOPT an instance of a failed node ({@code otherId}), with its links and monitors.
+     * carries a spec; ADOPT an instance of a failed node ({@code otherId}), with its links and monitors;
+     * MOVE the same for an instance its node ({@code otherId}, being decommissioned) still runs.
      */
     record Operation(Kind kind, String instanceId, String otherId, String reason, long graceMillis, Spec spec,
                      boolean links, boolean add, StoredInstance instance, List<Pair> pairLinks, List<Pair> pairMonitors) {
@@ -73,6 +74,12 @@ final class PeerMessages {
         /** Re-create {@code instance}, which ran on {@code failedNode}. */
         static Operation adopt(StoredInstance instance, String failedNode, String reason, List<Pair> links, List<Pair> monitors) {
             return new Operation(Kind.ADOPT, instance.id(), failedNode, reason, -1, null, false, false, instance, links, monitors);
+        }
+
+        /** Start {@code instance}, which {@code drainingNode} runs until this node does. */
+        static Operation move(StoredInstance instance, String drainingNode, List<Pair> links, List<Pair> monitors) {
+            return new Operation(Kind.MOVE, instance.id(), drainingNode, "node " + drainingNode + " is decommissioned", -1, null,
+                    false, false, instance, links, monitors);
         }
 
         /** The grace of a destroy; null (-1 on the wire) for the default. */

@@ -64,6 +64,8 @@ final class Peers implements AutoCloseable {
     private static final long SWEEP_SECONDS = 1;
     private static final Duration LOCATE_PATIENCE = Duration.ofSeconds(2);
     private static final Duration ADOPTED_MEMORY = Duration.ofSeconds(5);
+    /** How long a moved instance's old copy keeps serving after the new one started: the other hubs hear of the new copy meanwhile. */
+    private static final Duration HANDOVER = Duration.ofSeconds(1);
 
     /** The local controller, as the cluster side sees it. */
     interface Local {
@@ -75,6 +77,9 @@ final class Peers implements AutoCloseable {
 
         /** Another node's desired state arrived ({@code before}: the one it replaces, if any): duplicates to give up, links and monitors to forget. */
         void peerChanged(Snapshot before, Snapshot theirs);
+
+        /** An instance of this node, which is being decommissioned, now runs on {@code node}: the copy here stops. */
+        void moved(String instanceId, String node);
     }
 
     /** What this node was told by the others, as kept on disk. */
@@ -91,6 +96,10 @@ final class Peers implements AutoCloseable {
     private final Map<String, Snapshot> known = new ConcurrentHashMap<>();
     /** Instances this node re-created on another, until that node's own state shows them. */
     private final Map<String, StoredInstance> adopted = new ConcurrentHashMap<>();
+    /** Instances of this node (being decommissioned) on their way to another, until the copy here stopped. */
+    private final Set<String> moving = ConcurrentHashMap.newKeySet();
+    /** Set once this node was seen being decommissioned: when it leaves its cluster, it leaves for good. */
+    private volatile boolean retiring;
     /** Grows with each start of this component, so a late message of a predecessor never wins. */
     private final long incarnation = System.currentTimeMillis();
     private long sequence;
@@ -139,10 +148,16 @@ final class Peers implements AutoCloseable {
 
             @Override
             public void disconnected() {
-                execute(() -> view = Set.of());
+                execute(() -> {
+                    view = Set.of();
+                    if (retiring) {
+                        known.clear(); // decommissioned: the others' instances are none of this node's business now
+                        store.write(new Known(known));
+                    }
+                });
             }
         });
-        work.scheduleWithFixedDelay(() -> guarded(this::failOver), SWEEP_SECONDS, SWEEP_SECONDS, TimeUnit.SECONDS);
+        work.scheduleWithFixedDelay(() -> guarded(this::sweep), SWEEP_SECONDS, SWEEP_SECONDS, TimeUnit.SECONDS);
     }
 
     String localNode() {
@@ -244,11 +259,25 @@ final class Peers implements AutoCloseable {
         return others;
     }
 
-    /** Nodes that may receive new instances: those in the view not marked unavailable (this one alone when not in a cluster). */
+    /**
+     * Nodes that may receive new instances: those in the view neither marked unavailable nor
+     * being decommissioned (this one alone when not in a cluster).
+     */
     List<String> candidates() {
         Collection<String> nodes = view.isEmpty() ? Set.of(localNode()) : view;
         Set<String> unavailable = link.unavailable();
-        return nodes.stream().filter(node -> !unavailable.contains(node)).sorted().toList();
+        Set<String> draining = link.draining();
+        return nodes.stream().filter(node -> !unavailable.contains(node) && !draining.contains(node)).sorted().toList();
+    }
+
+    /** Whether this node is moving an instance away (its new copy runs, the one here still serves). */
+    boolean moving(String instanceId) {
+        return moving.contains(instanceId);
+    }
+
+    /** Whether a node is being decommissioned. */
+    boolean draining(String node) {
+        return link.draining().contains(node);
     }
 
     /** How many instances each node hosts. */
@@ -406,6 +435,7 @@ final class Peers implements AutoCloseable {
         Set<String> newcomers = new TreeSet<>(now);
         newcomers.removeAll(view);
         newcomers.remove(channel.localNode());
+        forgetDestroyed(channel.destroyedNodes());
         quorate = reference.isEmpty() || holdsQuorum(now, reference);
         if (quorate) {
             reference = Set.copyOf(now);
@@ -418,6 +448,19 @@ final class Peers implements AutoCloseable {
         view = Set.copyOf(now);
         exchange(newcomers);
         failOver();
+    }
+
+    /** Decommissioned nodes count for no quorum, and what they told (nothing, once drained) is dropped. */
+    private void forgetDestroyed(Set<String> destroyed) {
+        if (destroyed.isEmpty()) {
+            return;
+        }
+        Set<String> kept = new TreeSet<>(reference);
+        kept.removeAll(destroyed);
+        reference = Set.copyOf(kept);
+        if (known.keySet().removeAll(destroyed)) {
+            store.write(new Known(known));
+        }
     }
 
     private static boolean holdsQuorum(Set<String> now, Set<String> before) {
@@ -450,6 +493,67 @@ final class Peers implements AutoCloseable {
                     LOG.warn("Dropped the desired state of node {}: {}", node, e.toString());
                 }
             });
+        }
+    }
+
+    private void sweep() {
+        failOver();
+        drain();
+    }
+
+    /**
+     * While this node is being decommissioned, moves each of its instances to the least-loaded
+     * available node: started there first, then (after {@link #HANDOVER}) stopped here. A move that
+     * did not take is tried again on the next round.
+     */
+    private void drain() {
+        ClusterMessaging channel = link.messaging();
+        String self = localNode();
+        if (channel == null || !link.draining().contains(self)) {
+            return;
+        }
+        retiring = true;
+        ControllerState state = local.state();
+        List<String> candidates = candidates();
+        Map<String, Integer> loads = loads();
+        for (StoredInstance instance : state.instances().stream().sorted(java.util.Comparator.comparing(StoredInstance::id)).toList()) {
+            if (moving.contains(instance.id())) {
+                continue;
+            }
+            String target = Placement.leastLoaded(candidates, loads);
+            if (target == null) {
+                LOG.warn("No available node to take the instances of this node, which is being decommissioned");
+                return;
+            }
+            moving.add(instance.id());
+            loads.merge(target, 1, Integer::sum);
+            Operation move = Operation.move(instance.movedTo(target), self,
+                    state.links().stream().filter(p -> p.involves(instance.id())).toList(),
+                    state.monitors().stream().filter(p -> p.involves(instance.id())).toList());
+            LOG.info("Moving instance {} to node {}", instance.id(), target);
+            forwardAsync(channel, target, move, ANSWER_PATIENCE).whenComplete((done, failure) -> {
+                if (failure != null) {
+                    moving.remove(instance.id());
+                    LOG.warn("Could not move instance {} to node {}: {}", instance.id(), target, failure.toString());
+                    return;
+                }
+                schedule(() -> runOperation(() -> {
+                    try {
+                        local.moved(instance.id(), target);
+                    } finally {
+                        moving.remove(instance.id());
+                    }
+                }), HANDOVER);
+            });
+        }
+    }
+
+    /** Runs a task that may wait (for instances to stop or start) on the operations pool. */
+    private void runOperation(Runnable task) {
+        try {
+            operations.execute(() -> guarded(task));
+        } catch (RejectedExecutionException closing) {
+            LOG.debug("Controller peers closing: dropped an operation");
         }
     }
 
@@ -488,7 +592,7 @@ final class Peers implements AutoCloseable {
                     from == null ? List.of() : from.monitors().stream().filter(p -> p.involves(instance.id())).toList());
             LOG.info("Re-creating instance {} of failed node {} on node {}", instance.id(), instance.node(), target);
             if (target.equals(self)) {
-                operations.execute(() -> {
+                runOperation(() -> {
                     Answer answer = run(self, adopt);
                     if (answer.reason() != null) {
                         LOG.warn("Could not re-create instance {} here: {}", moved.id(), answer.message());

@@ -83,7 +83,11 @@ final class ClusterSync implements ClusterMessageHandler, AutoCloseable {
 
             @Override
             public void disconnected() {
-                publisher.execute(() -> Set.copyOf(remote.keySet()).forEach(ClusterSync.this::forgetNode)); // nobody is left
+                try {
+                    publisher.execute(() -> Set.copyOf(remote.keySet()).forEach(ClusterSync.this::forgetNode)); // nobody is left
+                } catch (RejectedExecutionException closing) {
+                    // the hub is stopping: its registry goes with it
+                }
             }
         });
     }
@@ -226,7 +230,11 @@ final class ClusterSync implements ClusterMessageHandler, AutoCloseable {
         if (existing != null && !existing.remote()) {
             return; // it lives here: this node's own view of it wins
         }
-        endpoints.putIfAbsent(id, remoteEndpoint(node, instance));
+        Set<String> draining = link.draining();
+        if (existing == null || draining.contains(existing.node()) && !draining.contains(node)) {
+            // Moving away from a node being decommissioned: the new copy takes the calls before the old one stops.
+            endpoints.put(id, remoteEndpoint(node, instance));
+        }
         Set<String> groups = registry.groupsOf(id);
         instance.groups().stream().filter(g -> !groups.contains(g)).forEach(g -> registry.join(id, g));
         groups.stream().filter(g -> !instance.groups().contains(g)).forEach(g -> registry.leave(id, g));

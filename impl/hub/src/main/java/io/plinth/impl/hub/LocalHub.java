@@ -452,10 +452,11 @@ public final class LocalHub implements Hub {
 
     private Endpoint requireEndpoint(String instanceId) {
         Endpoint endpoint = instanceId == null ? null : endpoints.get(instanceId);
-        if (endpoint == null && registered(instanceId)) {
-            // Registered an instant ago: the framework is still telling the tracker on another thread.
+        if ((endpoint == null || endpoint.remote()) && registered(instanceId)) {
+            // Registered an instant ago (maybe taking over from a copy on another node): the
+            // framework is still telling the tracker on another thread.
             long deadline = System.nanoTime() + TRACKING_PATIENCE_NANOS;
-            while ((endpoint = endpoints.get(instanceId)) == null && System.nanoTime() < deadline) {
+            while (((endpoint = endpoints.get(instanceId)) == null || endpoint.remote()) && System.nanoTime() < deadline) {
                 java.util.concurrent.locks.LockSupport.parkNanos(100_000);
             }
         }
@@ -528,6 +529,8 @@ public final class LocalHub implements Hub {
                     Endpoints.text(reference, ComponentConstants.TYPE), Endpoints.text(reference, ComponentConstants.VERSION),
                     node, component);
             synchronized (registry) {
+                // Replaces the mirror of a copy on another node (an instance moving here): the groups
+                // and attributes mirrored from it carry over, so the instance never leaves its groups.
                 endpoints.put(endpoint.instanceId(), endpoint);
                 ClusterSync sync = cluster;
                 if (sync != null) {

@@ -70,6 +70,16 @@ public final class ClusterResource extends Resource {
         return platform.cluster().markAvailable(node, false);
     }
 
+    /**
+     * Decommissions a node: 202 with it in state {@code destroying}; its instances move to the
+     * others, then it leaves for good ({@code destroyed} in {@code GET /cluster/members}).
+     */
+    @POST
+    @Path("members/{node}/decommission")
+    public Response decommission(@PathParam("node") String node) {
+        return Response.status(Response.Status.ACCEPTED).entity(platform.cluster().decommission(node)).build();
+    }
+
     @POST
     public Response initialize(Initialize body) {
         ClusterInfo info = platform.cluster().initialize(required(body).name());

@@ -10,6 +10,7 @@ import javax.ws.rs.POST;
 import javax.ws.rs.PUT;
 import javax.ws.rs.Path;
 import javax.ws.rs.PathParam;
+import javax.ws.rs.QueryParam;
 import javax.ws.rs.Produces;
 import javax.ws.rs.core.MediaType;
 import javax.ws.rs.core.Response;
@@ -48,9 +49,10 @@ public final class InstancesResource extends Resource {
     @Reference
     private Platform platform;
 
+    /** Every instance of the cluster, or ({@code ?node=NAME}) those one node hosts. */
     @GET
-    public List<Instance> list() {
-        return platform.controller().instances();
+    public List<Instance> list(@QueryParam("node") String node) {
+        return node == null ? platform.controller().instances() : platform.controller().instancesOn(node);
     }
 
     @POST
