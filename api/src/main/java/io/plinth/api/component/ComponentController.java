@@ -36,7 +36,8 @@ public interface ComponentController {
 
     /**
      * The instances one node hosts: this node's from its own state, another's as that node tells
-     * (or, out of the view, as last heard, in state NONE). NOT_FOUND for a node never heard of.
+     * (or, out of the view, as last heard, in state NONE). NOT_FOUND for a node neither in the view
+     * nor known to host instances.
      */
     List<Instance> instancesOn(String node);
 

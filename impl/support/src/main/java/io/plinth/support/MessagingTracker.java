@@ -18,6 +18,7 @@ public final class MessagingTracker implements AutoCloseable {
     public interface Listener {
         void connected(ClusterMessaging messaging);
 
+        /** The node is leaving its cluster; the messaging service and the marks still answer during the call. */
         default void disconnected() {
         }
     }
@@ -45,10 +46,10 @@ public final class MessagingTracker implements AutoCloseable {
 
             @Override
             public void removedService(ServiceReference<ClusterMessaging> reference, ClusterMessaging removed) {
+                listener.disconnected(); // while the service and its marks can still be read
                 messaging = null;
                 unavailable = Set.of();
                 draining = Set.of();
-                listener.disconnected();
                 super.removedService(reference, removed);
             }
         };

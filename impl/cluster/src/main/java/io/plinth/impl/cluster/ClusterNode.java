@@ -10,13 +10,17 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import io.plinth.api.cluster.ClusterInfo;
 import io.plinth.api.cluster.ClusterMember;
@@ -134,7 +138,10 @@ public final class ClusterNode implements ClusterService {
     /** Tells, on a node being decommissioned, when its instances have all moved away. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile ComponentController controller;
-    private final java.util.concurrent.atomic.AtomicReference<ScheduledFuture<?>> drainWatch = new java.util.concurrent.atomic.AtomicReference<>();
+    private final Object drainWatchLock = new Object();
+    private ScheduledFuture<?> drainWatch;
+    /** DNS lookups may take seconds: never on the thread that connects and watches drains. */
+    private ScheduledExecutorService seedLookups;
 
     @Activate
     synchronized void activate(Config configuration, BundleContext context) throws UnknownHostException {
@@ -162,8 +169,9 @@ public final class ClusterNode implements ClusterService {
         nodeStatesRegistration = context.registerService(ClusterMessageHandler.class, nodeStates,
                 new java.util.Hashtable<>(java.util.Map.of(ClusterMessageHandler.TOPIC, NodeStates.TOPIC)));
         files.membership().ifPresent(this::startChannel);
+        seedLookups = Executors.newSingleThreadScheduledExecutor(Threads.named("plinth-cluster-seeds"));
         if (!dnsSeeds.isEmpty()) {
-            channelStarter.scheduleWithFixedDelay(this::refreshSeeds, SEED_REFRESH_SECONDS, SEED_REFRESH_SECONDS, TimeUnit.SECONDS);
+            seedLookups.scheduleWithFixedDelay(this::refreshSeeds, SEED_REFRESH_SECONDS, SEED_REFRESH_SECONDS, TimeUnit.SECONDS);
         }
     }
 
@@ -173,6 +181,7 @@ public final class ClusterNode implements ClusterService {
             joinServer.close();
             joinServer = null;
         }
+        seedLookups.shutdownNow();
         channelStarter.shutdownNow();
         channelStarter.awaitTermination(30, TimeUnit.SECONDS);
         nodeStates.farewell(false);
@@ -225,15 +234,15 @@ public final class ClusterNode implements ClusterService {
     }
 
     /** Waits for another node's answer; its refusal is passed on as it is, silence as UNAVAILABLE. */
-    private static void await(java.util.concurrent.CompletionStage<Void> answer, String silence) {
+    private static void await(CompletionStage<Void> answer, String silence) {
         try {
             answer.toCompletableFuture().get(MARK_PATIENCE_SECONDS, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             if (e.getCause() instanceof PlinthException refused) {
                 throw refused;
             }
             throw new PlinthException(Reason.UNAVAILABLE, silence + ": " + e.getCause());
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             throw new PlinthException(Reason.UNAVAILABLE, silence + " within " + MARK_PATIENCE_SECONDS + " s");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -258,10 +267,10 @@ public final class ClusterNode implements ClusterService {
 
     /** Checks every half second, while this node is being decommissioned, whether it hosts instances still. */
     private void watchDrain() {
-        synchronized (drainWatch) {
-            if (drainWatch.get() == null) {
-                drainWatch.set(channelStarter.scheduleWithFixedDelay(this::retireWhenDrained, DRAIN_CHECK_MILLIS, DRAIN_CHECK_MILLIS,
-                        TimeUnit.MILLISECONDS));
+        synchronized (drainWatchLock) {
+            if (drainWatch == null) {
+                drainWatch = channelStarter.scheduleWithFixedDelay(this::retireWhenDrained, DRAIN_CHECK_MILLIS, DRAIN_CHECK_MILLIS,
+                        TimeUnit.MILLISECONDS);
             }
         }
     }
@@ -269,25 +278,19 @@ public final class ClusterNode implements ClusterService {
     private void retireWhenDrained() {
         ComponentController instances = controller;
         ClusterChannel current = channel;
-        if (current == null) {
-            return;
+        if (current == null || instances == null) {
+            return; // the controller moves the instances away: without it, nothing is known to be drained
         }
-        if (instances == null) {
-            LOG.info("Waiting for the component controller to move this node's instances away");
-            return;
-        }
-        int left;
         try {
-            left = instances.instancesOn(nodeName).size();
-        } catch (PlinthException e) {
-            LOG.info("Cannot tell whether this node still hosts instances: {}", e.getMessage());
-            return;
+            int left = instances.instancesOn(nodeName).size();
+            if (left == 0) {
+                retire(current);
+            } else {
+                LOG.debug("{} instances still to move away", left);
+            }
+        } catch (RuntimeException e) { // a failure must not end the periodic check
+            LOG.info("Cannot tell whether this node still hosts instances, or cannot leave yet: {}", e.toString());
         }
-        if (left > 0) {
-            LOG.debug("{} instances still to move away", left);
-            return;
-        }
-        retire(current);
     }
 
     /** Leaves the cluster for good: the others hear so, then the channel closes and the membership and keys are forgotten. */
@@ -300,7 +303,11 @@ public final class ClusterNode implements ClusterService {
             files.forgetMembership(NODE_KEYS);
         }
         identity = null;
-        drainWatch.get().cancel(false);
+        nodeStates.retired();
+        synchronized (drainWatchLock) {
+            drainWatch.cancel(false);
+            drainWatch = null;
+        }
         LOG.info("Node {} is decommissioned: it left cluster {} for good and forgot its membership and keys", nodeName, cluster);
     }
 
@@ -526,7 +533,7 @@ public final class ClusterNode implements ClusterService {
                 named.add(seed.trim());
             }
         }
-        java.util.Set<InetSocketAddress> seeds = new java.util.LinkedHashSet<>();
+        Set<InetSocketAddress> seeds = new LinkedHashSet<>();
         for (String seed : named) {
             try {
                 seeds.add(ClusterChannel.address(seed));
@@ -540,10 +547,14 @@ public final class ClusterNode implements ClusterService {
 
     /** Looks the DNS seeds up again: members that moved (or new ones) are found by the next discovery round. */
     private void refreshSeeds() {
-        ClusterChannel current = channel;
-        Optional<NodeFiles.Membership> membership = files.membership();
-        if (current != null && membership.isPresent()) {
-            current.seeds(seeds(membership.get()));
+        try {
+            ClusterChannel current = channel;
+            Optional<NodeFiles.Membership> membership = files.membership();
+            if (current != null && membership.isPresent()) {
+                current.seeds(seeds(membership.get()));
+            }
+        } catch (RuntimeException e) { // a failure must not end the periodic lookups
+            LOG.warn("Could not refresh the cluster seeds: {}", e.toString());
         }
     }
 

@@ -40,18 +40,20 @@ final class DnsSeeds {
     private static final Duration TIMEOUT = Duration.ofSeconds(2);
 
     private final List<Name> names;
-    private final Resolver resolver;
+    /** The DNS server to ask, or null for the system's resolvers. */
+    private final HostPort server;
     private final int clusterPort;
 
-    private DnsSeeds(List<Name> names, Resolver resolver, int clusterPort) {
+    private DnsSeeds(List<Name> names, HostPort server, int clusterPort) {
         this.names = names;
-        this.resolver = resolver;
+        this.server = server;
         this.clusterPort = clusterPort;
     }
 
     /**
      * Seeds from comma-separated absolute DNS names, asked at {@code resolver} ({@code host:port},
-     * empty for the system's resolvers); IllegalArgumentException for a name or resolver that is none.
+     * empty for the system's resolvers). A name or resolver that is none is logged and left out:
+     * a typo must not keep the node out of its cluster.
      */
     static DnsSeeds of(String commaSeparatedNames, String resolver, int clusterPort) {
         List<Name> names = new ArrayList<>();
@@ -60,23 +62,20 @@ final class DnsSeeds {
                 try {
                     names.add(Name.fromString(text.trim(), Name.root));
                 } catch (TextParseException e) {
-                    throw new IllegalArgumentException("seedNames: '" + text.trim() + "' is not a DNS name: " + e.getMessage(), e);
+                    LOG.error("seedNames: '{}' is not a DNS name ({}); left out", text.trim(), e.getMessage());
                 }
             }
         }
-        Resolver asking;
-        if (resolver.isBlank()) {
-            asking = new ExtendedResolver();
-        } else {
-            HostPort server = HostPort.parse(resolver.trim());
+        HostPort server = null;
+        if (!resolver.isBlank()) {
             try {
-                asking = new SimpleResolver(new InetSocketAddress(InetAddress.getByName(server.host()), server.port()));
-            } catch (UnknownHostException e) {
-                throw new IllegalArgumentException("seedResolver: " + resolver + " cannot be resolved", e);
+                server = HostPort.parse(resolver.trim());
+            } catch (IllegalArgumentException e) {
+                LOG.error("seedResolver: '{}' is not host:port ({}); no DNS seeds", resolver, e.getMessage());
+                names.clear();
             }
         }
-        asking.setTimeout(TIMEOUT);
-        return new DnsSeeds(List.copyOf(names), asking, clusterPort);
+        return new DnsSeeds(List.copyOf(names), server, clusterPort);
     }
 
     boolean isEmpty() {
@@ -86,15 +85,27 @@ final class DnsSeeds {
     /** The cluster channels the names point at now; a name that cannot be resolved adds none (and is logged). */
     List<InetSocketAddress> resolve() {
         List<InetSocketAddress> seeds = new ArrayList<>();
+        if (names.isEmpty()) {
+            return seeds;
+        }
+        Resolver resolver;
+        try {
+            resolver = server == null ? new ExtendedResolver()
+                    : new SimpleResolver(new InetSocketAddress(InetAddress.getByName(server.host()), server.port()));
+        } catch (UnknownHostException e) {
+            LOG.info("No cluster seeds from DNS: the resolver {} cannot be found ({})", server, e.getMessage());
+            return seeds;
+        }
+        resolver.setTimeout(TIMEOUT);
         for (Name name : names) {
             try {
                 if (name.labels() > 1 && name.getLabelString(0).startsWith("_")) {
-                    for (Record record : answers(name, Type.SRV)) {
+                    for (Record record : answers(resolver, name, Type.SRV)) {
                         SRVRecord service = (SRVRecord) record;
-                        addresses(service.getTarget()).forEach(address -> seeds.add(new InetSocketAddress(address, service.getPort())));
+                        addresses(resolver, service.getTarget()).forEach(address -> seeds.add(new InetSocketAddress(address, service.getPort())));
                     }
                 } else {
-                    addresses(name).forEach(address -> seeds.add(new InetSocketAddress(address, clusterPort)));
+                    addresses(resolver, name).forEach(address -> seeds.add(new InetSocketAddress(address, clusterPort)));
                 }
             } catch (IOException e) {
                 LOG.info("No cluster seeds from DNS name {}: {}", name, e.toString());
@@ -103,19 +114,19 @@ final class DnsSeeds {
         return seeds;
     }
 
-    private List<InetAddress> addresses(Name host) throws IOException {
+    private static List<InetAddress> addresses(Resolver resolver, Name host) throws IOException {
         List<InetAddress> addresses = new ArrayList<>();
-        for (Record record : answers(host, Type.A)) {
+        for (Record record : answers(resolver, host, Type.A)) {
             addresses.add(((ARecord) record).getAddress());
         }
-        for (Record record : answers(host, Type.AAAA)) {
+        for (Record record : answers(resolver, host, Type.AAAA)) {
             addresses.add(((AAAARecord) record).getAddress());
         }
         return addresses;
     }
 
     /** The records of one type a name has: none when it does not exist; IOException when the resolver cannot tell. */
-    private List<Record> answers(Name name, int type) throws IOException {
+    private static List<Record> answers(Resolver resolver, Name name, int type) throws IOException {
         Message response = resolver.send(Message.newQuery(Record.newRecord(name, type, DClass.IN)));
         int rcode = response.getRcode();
         if (rcode != Rcode.NOERROR && rcode != Rcode.NXDOMAIN) {

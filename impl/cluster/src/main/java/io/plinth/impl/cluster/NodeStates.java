@@ -40,6 +40,7 @@ final class NodeStates implements ClusterMessageHandler {
     private static final byte DRAINING = 5;
     private static final byte DECOMMISSION = 6;
     private static final byte LEAVING_FOR_GOOD = 7;
+    private static final byte TELL_STATE = 8;
     private static final Duration FAREWELL_PATIENCE = Duration.ofSeconds(1);
     private static final Duration REQUEST_PATIENCE = Duration.ofSeconds(5);
 
@@ -146,6 +147,13 @@ final class NodeStates implements ClusterMessageHandler {
         marksChanged();
     }
 
+    /** This node has left its cluster for good: should it join another, it starts afresh. */
+    void retired() {
+        ownDraining = false;
+        othersDraining.clear();
+        marksChanged();
+    }
+
     /** Whether {@code node} is this one; CONFLICT while not connected, NOT_FOUND when it is not in the view. */
     boolean isSelf(String node) {
         Messaging channel = messaging.get();
@@ -200,6 +208,7 @@ final class NodeStates implements ClusterMessageHandler {
             case DRAINING -> othersDraining.add(fromNode);
             case LEAVING -> saidLeaving.put(fromNode, false);
             case LEAVING_FOR_GOOD -> saidLeaving.put(fromNode, true);
+            case TELL_STATE -> tellOthers();
             case MARK_AVAILABLE -> markSelf(true);
             case MARK_UNAVAILABLE -> markSelf(false);
             case DECOMMISSION -> {
@@ -264,9 +273,17 @@ final class NodeStates implements ClusterMessageHandler {
         }
     }
 
-    /** This node's channel is connected: the others learn its state (a mark kept across a restart among it). */
+    /**
+     * This node's channel is connected: the others learn its state (a mark kept across a restart
+     * among it), and are asked for theirs again, since what they said while it was connecting
+     * arrived before it could take it.
+     */
     void connected() {
         tellOthers();
+        Messaging channel = messaging.get();
+        if (channel != null) {
+            channel.broadcast(TOPIC, new byte[] {TELL_STATE});
+        }
         marksChanged();
     }
 

@@ -677,10 +677,13 @@ public final class Controller implements ComponentController {
                 instance.configuration(), instance.groups(), List.of(), Instant.ofEpochMilli(instance.createdMillis()));
     }
 
-    /** The node hosting an instance when that is another node (null for this one); NOT_FOUND or UNAVAILABLE when it cannot be reached. */
+    /**
+     * The node hosting an instance when that is another node (null for this one, unless it is
+     * moving away); NOT_FOUND or UNAVAILABLE when it cannot be reached.
+     */
     private String remoteHost(String instanceId) {
         if (isDesired(instanceId)) {
-            return null;
+            return peers.movingTo(instanceId); // while it moves away, its new copy is the one to act on
         }
         String host = peers.locate(instanceId);
         if (host == null) {
@@ -805,6 +808,18 @@ public final class Controller implements ComponentController {
 
         @Override
         public Answer handle(String fromNode, Operation operation) {
+            String self = peers.localNode();
+            boolean placement = operation.kind() == Kind.CREATE || operation.kind() == Kind.ADOPT || operation.kind() == Kind.MOVE;
+            if (placement && peers.draining(self)) {
+                throw PlinthException.conflict("node " + self + " is being decommissioned: it takes no new instance");
+            }
+            String movedTo = operation.instanceId() == null ? null : peers.movingTo(operation.instanceId());
+            boolean ending = operation.kind() == Kind.TERMINATE || operation.kind() == Kind.DESTROY || operation.kind() == Kind.PAIR;
+            if (movedTo != null && ending) {
+                // Its new copy is the one to end or pair.
+                Duration grace = operation.grace() == null ? STOP_PATIENCE : operation.grace();
+                return Answer.of(peers.forward(movedTo, operation, grace.plus(STOP_PATIENCE)));
+            }
             return switch (operation.kind()) {
                 case CREATE -> Answer.of(createHere(operation.spec().spec()));
                 case INSTANCE -> Answer.of(List.of(view(stored(operation.instanceId()))));
@@ -833,7 +848,7 @@ public final class Controller implements ComponentController {
         public void peerChanged(Snapshot before, Snapshot theirs) {
             for (StoredInstance instance : theirs.instances()) {
                 StoredInstance mine = findStored(instance.id());
-                if (mine != null && instance.beats(mine) && !peers.moving(mine.id())) { // a move hands over in its own time
+                if (mine != null && instance.beats(mine) && peers.movingTo(mine.id()) == null) { // a move hands over in its own time
                     try {
                         propagation.execute(() -> relinquish(mine.id(), instance.node(),
                                 "it was re-created there while this node was away"));

@@ -96,10 +96,8 @@ final class Peers implements AutoCloseable {
     private final Map<String, Snapshot> known = new ConcurrentHashMap<>();
     /** Instances this node re-created on another, until that node's own state shows them. */
     private final Map<String, StoredInstance> adopted = new ConcurrentHashMap<>();
-    /** Instances of this node (being decommissioned) on their way to another, until the copy here stopped. */
-    private final Set<String> moving = ConcurrentHashMap.newKeySet();
-    /** Set once this node was seen being decommissioned: when it leaves its cluster, it leaves for good. */
-    private volatile boolean retiring;
+    /** Instances of this node (being decommissioned) on their way to another, and where to, until the copy here stopped. */
+    private final Map<String, String> moving = new ConcurrentHashMap<>();
     /** Grows with each start of this component, so a late message of a predecessor never wins. */
     private final long incarnation = System.currentTimeMillis();
     private long sequence;
@@ -148,10 +146,12 @@ final class Peers implements AutoCloseable {
 
             @Override
             public void disconnected() {
+                // A node that leaves while drained has been decommissioned: the others' instances are none of its business now.
+                boolean leftForGood = link.draining().contains(localNode()) && local.state().instances().isEmpty();
                 execute(() -> {
                     view = Set.of();
-                    if (retiring) {
-                        known.clear(); // decommissioned: the others' instances are none of this node's business now
+                    if (leftForGood) {
+                        known.clear();
                         store.write(new Known(known));
                     }
                 });
@@ -270,9 +270,9 @@ final class Peers implements AutoCloseable {
         return nodes.stream().filter(node -> !unavailable.contains(node) && !draining.contains(node)).sorted().toList();
     }
 
-    /** Whether this node is moving an instance away (its new copy runs, the one here still serves). */
-    boolean moving(String instanceId) {
-        return moving.contains(instanceId);
+    /** Where this node is moving an instance (its new copy starts or runs there, the one here still serves), or null. */
+    String movingTo(String instanceId) {
+        return moving.get(instanceId);
     }
 
     /** Whether a node is being decommissioned. */
@@ -512,12 +512,18 @@ final class Peers implements AutoCloseable {
         if (channel == null || !link.draining().contains(self)) {
             return;
         }
-        retiring = true;
         ControllerState state = local.state();
         List<String> candidates = candidates();
-        Map<String, Integer> loads = loads();
+        Map<String, StoredInstance> everywhere = instances();
+        Map<String, Integer> loads = loadsOf(everywhere.values());
         for (StoredInstance instance : state.instances().stream().sorted(java.util.Comparator.comparing(StoredInstance::id)).toList()) {
-            if (moving.contains(instance.id())) {
+            if (moving.containsKey(instance.id())) {
+                continue;
+            }
+            StoredInstance winner = everywhere.get(instance.id());
+            if (winner != null && !winner.node().equals(self) && winner.beats(instance.on(self))) {
+                // Moved already (its answer was late, or this controller restarted meanwhile): never a second copy.
+                handOver(instance.id(), winner.node());
                 continue;
             }
             String target = Placement.leastLoaded(candidates, loads);
@@ -525,7 +531,7 @@ final class Peers implements AutoCloseable {
                 LOG.warn("No available node to take the instances of this node, which is being decommissioned");
                 return;
             }
-            moving.add(instance.id());
+            moving.put(instance.id(), target);
             loads.merge(target, 1, Integer::sum);
             Operation move = Operation.move(instance.movedTo(target), self,
                     state.links().stream().filter(p -> p.involves(instance.id())).toList(),
@@ -535,17 +541,23 @@ final class Peers implements AutoCloseable {
                 if (failure != null) {
                     moving.remove(instance.id());
                     LOG.warn("Could not move instance {} to node {}: {}", instance.id(), target, failure.toString());
-                    return;
+                } else {
+                    handOver(instance.id(), target);
                 }
-                schedule(() -> runOperation(() -> {
-                    try {
-                        local.moved(instance.id(), target);
-                    } finally {
-                        moving.remove(instance.id());
-                    }
-                }), HANDOVER);
             });
         }
+    }
+
+    /** Stops the copy here of an instance that now runs on {@code target}, after {@link #HANDOVER}. */
+    private void handOver(String instanceId, String target) {
+        moving.put(instanceId, target);
+        schedule(() -> runOperation(() -> {
+            try {
+                local.moved(instanceId, target);
+            } finally {
+                moving.remove(instanceId);
+            }
+        }), HANDOVER);
     }
 
     /** Runs a task that may wait (for instances to stop or start) on the operations pool. */

@@ -66,6 +66,8 @@ public final class ComponentHarness implements Harness {
         volatile InstanceContext context;
         volatile InstanceState state = InstanceState.INITIALIZING;
         volatile String stopReason;
+        /** Marked unavailable by the component itself (possibly while it starts). */
+        volatile boolean markedUnavailable;
 
         Running(String instanceId, String type, String version, Component component, List<String> groups) {
             this.instanceId = instanceId;
@@ -158,12 +160,17 @@ public final class ComponentHarness implements Harness {
             for (String group : instance.groups) {
                 hub.get().register(instance.instanceId, group);
             }
+            if (!instance.markedUnavailable) {
+                // Started: the hub may now hand it requests (a copy moving here takes over from the old one only now).
+                hub.get().setAvailable(instance.instanceId, true);
+            }
         } catch (Exception | LinkageError e) {
             LOG.warn("Instance {} of {}/{} failed to start", instance.instanceId, instance.type, instance.version, e);
             transition(instance, InstanceState.INITIALIZING, InstanceState.DESTROYED, "crashed: start failed: " + e);
             return;
         }
-        transition(instance, InstanceState.INITIALIZING, InstanceState.AVAILABLE, "initialized");
+        transition(instance, InstanceState.INITIALIZING, instance.markedUnavailable ? InstanceState.UNAVAILABLE : InstanceState.AVAILABLE,
+                "initialized");
     }
 
     /**
@@ -187,6 +194,7 @@ public final class ComponentHarness implements Harness {
         if (instance == null || instance.state.ending()) {
             return;
         }
+        instance.markedUnavailable = !available;
         hub.get().setAvailable(instance.instanceId, available);
         InstanceState from = available ? InstanceState.UNAVAILABLE : InstanceState.AVAILABLE;
         transition(instance, from, available ? InstanceState.AVAILABLE : InstanceState.UNAVAILABLE,

@@ -102,6 +102,11 @@ final class ClusterSync implements ClusterMessageHandler, AutoCloseable {
         return unavailable.contains(endpoint.remote() || channel == null ? endpoint.node() : channel.localNode());
     }
 
+    /** Whether an endpoint of another node is on one being decommissioned. */
+    boolean onDrainingNode(Endpoint endpoint) {
+        return link.draining().contains(endpoint.node());
+    }
+
     /** An endpoint for an instance of another node. */
     Endpoint remoteEndpoint(String node, Wire.RemoteInstance instance) {
         return new Endpoint(instance.instanceId(), instance.type(), instance.version(), node,
@@ -234,6 +239,8 @@ final class ClusterSync implements ClusterMessageHandler, AutoCloseable {
         if (existing == null || draining.contains(existing.node()) && !draining.contains(node)) {
             // Moving away from a node being decommissioned: the new copy takes the calls before the old one stops.
             endpoints.put(id, remoteEndpoint(node, instance));
+        } else if (!existing.node().equals(node)) {
+            return; // the copy not chosen: its groups and attributes are not the instance's
         }
         Set<String> groups = registry.groupsOf(id);
         instance.groups().stream().filter(g -> !groups.contains(g)).forEach(g -> registry.join(id, g));

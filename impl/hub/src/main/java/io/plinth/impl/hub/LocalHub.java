@@ -65,6 +65,8 @@ public final class LocalHub implements Hub {
     /** Guards the changes of soft state, which must all be in the snapshot handed to the successor. */
     private final Gate gate = new Gate("the hub");
     private final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
+    /** Copies moving here from a node being decommissioned, until they have started (requests go to the old copy meanwhile). */
+    private final Map<String, Endpoint> arriving = new ConcurrentHashMap<>();
     private final AtomicInteger roundRobin = new AtomicInteger();
     private final AtomicLong correlationCounter = new AtomicLong();
     private final String correlationPrefix = UUID.randomUUID().toString() + "-";
@@ -396,6 +398,9 @@ public final class LocalHub implements Hub {
                 registry.wakeWaiters();
                 return null;
             });
+            if (available) {
+                arrived(instanceId);
+            }
         } finally {
             gate.exit();
         }
@@ -452,11 +457,10 @@ public final class LocalHub implements Hub {
 
     private Endpoint requireEndpoint(String instanceId) {
         Endpoint endpoint = instanceId == null ? null : endpoints.get(instanceId);
-        if ((endpoint == null || endpoint.remote()) && registered(instanceId)) {
-            // Registered an instant ago (maybe taking over from a copy on another node): the
-            // framework is still telling the tracker on another thread.
+        if (endpoint == null && registered(instanceId)) {
+            // Registered an instant ago: the framework is still telling the tracker on another thread.
             long deadline = System.nanoTime() + TRACKING_PATIENCE_NANOS;
-            while (((endpoint = endpoints.get(instanceId)) == null || endpoint.remote()) && System.nanoTime() < deadline) {
+            while ((endpoint = endpoints.get(instanceId)) == null && System.nanoTime() < deadline) {
                 java.util.concurrent.locks.LockSupport.parkNanos(100_000);
             }
         }
@@ -472,12 +476,33 @@ public final class LocalHub implements Hub {
      * belonging to a group.
      */
     private <T> T changeOfLiveInstance(String instanceId, java.util.function.Supplier<T> change) {
-        requireLocal(requireEndpoint(instanceId));
+        Endpoint arrived = instanceId == null ? null : arriving.get(instanceId);
+        requireLocal(arrived != null ? arrived : requireEndpoint(instanceId));
         synchronized (registry) {
-            if (!endpoints.containsKey(instanceId)) {
+            if (!endpoints.containsKey(instanceId) && !arriving.containsKey(instanceId)) {
                 throw PlinthException.notFound("instance " + instanceId + " has just gone away");
             }
             return change.get();
+        }
+    }
+
+    /** Whether an endpoint is a copy on a node being decommissioned, which may be moving here. */
+    private boolean onDrainingNode(Endpoint endpoint) {
+        ClusterSync sync = cluster;
+        return endpoint.remote() && sync != null && sync.onDrainingNode(endpoint);
+    }
+
+    /** A copy that moved here has started: requests go to it from now on, here and (once published) everywhere. */
+    private void arrived(String instanceId) {
+        synchronized (registry) {
+            Endpoint arrived = arriving.remove(instanceId);
+            if (arrived != null) {
+                endpoints.put(instanceId, arrived);
+                ClusterSync sync = cluster;
+                if (sync != null) {
+                    sync.registryChanged();
+                }
+            }
         }
     }
 
@@ -529,8 +554,13 @@ public final class LocalHub implements Hub {
                     Endpoints.text(reference, ComponentConstants.TYPE), Endpoints.text(reference, ComponentConstants.VERSION),
                     node, component);
             synchronized (registry) {
-                // Replaces the mirror of a copy on another node (an instance moving here): the groups
-                // and attributes mirrored from it carry over, so the instance never leaves its groups.
+                Endpoint current = endpoints.get(endpoint.instanceId());
+                if (current != null && onDrainingNode(current)) {
+                    // Moving here from a node being decommissioned: requests go on to the old copy
+                    // until this one has started; the groups and attributes mirrored carry over.
+                    arriving.put(endpoint.instanceId(), endpoint);
+                    return endpoint;
+                }
                 endpoints.put(endpoint.instanceId(), endpoint);
                 ClusterSync sync = cluster;
                 if (sync != null) {
@@ -546,7 +576,8 @@ public final class LocalHub implements Hub {
 
         @Override
         public void removedService(ServiceReference<Component> reference, Endpoint endpoint) {
-            if (!closing) {
+            boolean neverTookOver = arriving.remove(endpoint.instanceId(), endpoint); // the old copy still serves
+            if (!neverTookOver && !closing) {
                 synchronized (registry) {
                     // Forgotten first: whoever sees the endpoint gone (a destroy waiting for it) sees
                     // its names handed over and its groups left too.
