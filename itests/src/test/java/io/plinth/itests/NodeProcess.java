@@ -113,6 +113,11 @@ final class NodeProcess implements AutoCloseable {
         throw new IllegalStateException("no JVM runs under " + home);
     }
 
+    /** The process id of the node's JVM. */
+    long pid() throws InterruptedException {
+        return jvm().pid();
+    }
+
     /** The node JVM's resident memory in kB, from /proc. */
     long residentKilobytes() throws IOException, InterruptedException {
         Path status = Path.of("/proc", String.valueOf(jvm().pid()), "status");

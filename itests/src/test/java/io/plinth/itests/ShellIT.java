@@ -203,12 +203,17 @@ public class ShellIT extends PlinthTestSupport {
 
     /** Runs one command in a fresh session; a failed command's exception message lands in {@code err}. */
     private Printed run(String command) throws Exception {
+        return run(command, "");
+    }
+
+    /** Runs a command that reads {@code input} (a secret, say) from the session. */
+    private Printed run(String command, String input) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         String failure = "";
         try (PrintStream outStream = new PrintStream(out, true, StandardCharsets.UTF_8);
              PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            Session session = sessions.create(System.in, outStream, errStream);
+            Session session = sessions.create(new java.io.ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)), outStream, errStream);
             try {
                 session.execute(command);
             } catch (Exception e) {
@@ -218,6 +223,26 @@ public class ShellIT extends PlinthTestSupport {
             }
         }
         return new Printed(out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8) + failure);
+    }
+
+    @Test
+    public void credentialsAreUsedFromTheShellWithoutEverShowingTheirSecret() throws Exception {
+        String secret = "shell-secret-" + System.nanoTime();
+        Printed added = run("plinth:credential-add shell-hmac hmac-sha256 key", secret + "\n");
+        assertEquals("", added.err());
+        assertTrue(added.out(), added.out().contains("Added shell-hmac hmac-sha256 key?"));
+        Printed listed = run("plinth:credential-list");
+        assertTrue(listed.out(), listed.out().contains("key?"));
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        String expected = java.util.HexFormat.of().formatHex(mac.doFinal("hello".getBytes(StandardCharsets.UTF_8)));
+        Printed signed = run("plinth:credential-sign shell-hmac sign message=hello");
+        assertTrue(signed.out() + signed.err(), signed.out().contains("signature: " + expected));
+        for (Printed printed : List.of(added, listed, signed)) {
+            assertFalse("the secret printed", (printed.out() + printed.err()).contains(secret));
+        }
+        assertTrue(run("plinth:credential-add shell-empty hmac-sha256 key", "").err().contains("no value given for the secret field key"));
+        assertEquals("", run("plinth:credential-remove shell-hmac").err());
     }
 
     private static int count(String text, String word) {

@@ -297,12 +297,12 @@ public final class ClusterNode implements ClusterService {
     private void retire(ClusterChannel current) {
         String cluster = files.membership().map(NodeFiles.Membership::cluster).orElse("?");
         nodeStates.farewell(true);
-        channel = null;
-        current.close();
         synchronized (files) {
-            files.forgetMembership(NODE_KEYS);
+            files.forgetMembership(NODE_KEYS); // before the others see it gone: it is in no cluster from then on
         }
         identity = null;
+        channel = null;
+        current.close();
         nodeStates.retired();
         synchronized (drainWatchLock) {
             drainWatch.cancel(false);

@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import io.plinth.api.component.ComponentController;
 import io.plinth.api.cluster.ClusterService;
+import io.plinth.api.credentials.CredentialService;
 import io.plinth.api.discovery.DiscoveryService;
 import io.plinth.api.gateway.GatewayService;
 import io.plinth.api.hub.Hub;
@@ -28,6 +29,7 @@ public final class Platform {
     private ServiceProxy<GatewayService> gateway;
     private ServiceProxy<ClusterService> cluster;
     private ServiceProxy<DiscoveryService> discovery;
+    private ServiceProxy<CredentialService> credentials;
 
     @Activate
     void activate(BundleContext context) {
@@ -36,6 +38,7 @@ public final class Platform {
         gateway = new ServiceProxy<>(context, GatewayService.class, PATIENCE);
         cluster = new ServiceProxy<>(context, ClusterService.class, PATIENCE);
         discovery = new ServiceProxy<>(context, DiscoveryService.class, PATIENCE);
+        credentials = new ServiceProxy<>(context, CredentialService.class, PATIENCE);
     }
 
     @Deactivate
@@ -45,6 +48,7 @@ public final class Platform {
         gateway.close();
         cluster.close();
         discovery.close();
+        credentials.close();
     }
 
     Hub hub() {
@@ -65,5 +69,9 @@ public final class Platform {
 
     DiscoveryService discovery() {
         return discovery.get();
+    }
+
+    CredentialService credentials() {
+        return credentials.get();
     }
 }

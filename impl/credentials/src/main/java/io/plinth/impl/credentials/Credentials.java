@@ -1,0 +1,178 @@
+package io.plinth.impl.credentials;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.plinth.api.credentials.Credential;
+import io.plinth.api.credentials.CredentialModule;
+import io.plinth.api.credentials.CredentialService;
+import io.plinth.api.error.PlinthException;
+import io.plinth.api.error.Reason;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The credentials service (seed 000 §4.8): credentials sealed on disk by {@link SealedStore}, their
+ * operations run by {@link CredentialModule} services with a {@link SealedSecrets} handle, each use
+ * checked against {@link Policies} and written to the audit log ({@code io.plinth.audit}) — names,
+ * never secrets.
+ */
+@Component(service = CredentialService.class, configurationPid = "io.plinth.credentials", configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Designate(ocd = Credentials.Config.class)
+public final class Credentials implements CredentialService {
+
+    @ObjectClassDefinition(name = "Plinth credentials", description = "Who may use which credential")
+    public @interface Config {
+        @AttributeDefinition(description = "Rules 'CALLER CREDENTIAL OPERATION', comma-separated, '*' for any characters;"
+                + " callers are shell:USER, or rest:anonymous until REST authenticates its clients")
+        String policies() default "shell:* * *";
+    }
+
+    private static final Logger AUDIT = LoggerFactory.getLogger("io.plinth.audit.credentials");
+    private static final String NAME = "[A-Za-z0-9][A-Za-z0-9._-]{0,62}";
+
+    private final Map<String, CredentialModule> modules = new ConcurrentHashMap<>();
+    private SealedStore store;
+    private volatile Map<String, SealedStore.Stored> credentials = Map.of();
+    private volatile Policies policies;
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addModule(CredentialModule module) {
+        modules.put(module.name(), module);
+    }
+
+    void removeModule(CredentialModule module) {
+        modules.remove(module.name(), module);
+    }
+
+    @Activate
+    void activate(Config config) {
+        store = new SealedStore();
+        Map<String, SealedStore.Stored> read = new TreeMap<>();
+        store.read().forEach(stored -> read.put(stored.name(), stored));
+        credentials = Map.copyOf(read);
+        modified(config);
+    }
+
+    @Modified
+    void modified(Config config) {
+        policies = new Policies(config.policies());
+    }
+
+    @Override
+    public synchronized Credential add(String name, String module, Map<String, String> shareable, Map<String, char[]> secrets) {
+        try {
+            if (name == null || !name.matches(NAME)) {
+                throw PlinthException.invalid("a credential name is letters, digits, '.', '_', '-' (up to 63), not '" + name + "'");
+            }
+            if (credentials.containsKey(name)) {
+                throw PlinthException.conflict("there is a credential named " + name + " already");
+            }
+            CredentialModule operations = module(module);
+            Map<String, String> sealed = new TreeMap<>();
+            secrets.forEach((field, secret) -> sealed.put(field, store.seal(name, field, secret)));
+            SealedStore.Stored stored = new SealedStore.Stored(name, module, shareable == null ? Map.of() : shareable, sealed,
+                    System.currentTimeMillis());
+            operations.check(stored.shareable(), stored.sealed().keySet(), new SealedSecrets(store, stored));
+            Map<String, SealedStore.Stored> next = new TreeMap<>(credentials);
+            next.put(name, stored);
+            save(next);
+            AUDIT.info("credential-add credential={} module={} secretFields={}", name, module, sealed.keySet());
+            return view(stored);
+        } finally {
+            secrets.values().forEach(secret -> Arrays.fill(secret, '\0'));
+        }
+    }
+
+    @Override
+    public List<Credential> list() {
+        return credentials.values().stream().map(Credentials::view).sorted(Comparator.comparing(Credential::name)).toList();
+    }
+
+    @Override
+    public Credential credential(String name) {
+        return view(stored(name));
+    }
+
+    @Override
+    public synchronized void remove(String name) {
+        stored(name);
+        Map<String, SealedStore.Stored> next = new TreeMap<>(credentials);
+        next.remove(name);
+        save(next);
+        AUDIT.info("credential-remove credential={}", name);
+    }
+
+    @Override
+    public Map<String, String> run(String caller, String credential, String operation, Map<String, String> inputs) {
+        SealedStore.Stored stored = stored(credential);
+        if (!policies.allows(caller, credential, operation)) {
+            AUDIT.warn("credential-use caller={} credential={} operation={} outcome=denied", caller, credential, operation);
+            throw new PlinthException(Reason.DENIED,
+                    "no policy lets " + caller + " run " + operation + " with credential " + credential);
+        }
+        CredentialModule module = module(stored.module());
+        if (!module.operations().contains(operation)) {
+            throw PlinthException.notFound("module " + stored.module() + " has no operation " + operation + "; it has " + module.operations());
+        }
+        try {
+            Map<String, String> outputs = module.run(operation, stored.shareable(), new SealedSecrets(store, stored),
+                    inputs == null ? Map.of() : inputs);
+            AUDIT.info("credential-use caller={} credential={} operation={} outcome=ok", caller, credential, operation);
+            return outputs;
+        } catch (RuntimeException e) {
+            AUDIT.info("credential-use caller={} credential={} operation={} outcome=failed", caller, credential, operation);
+            throw e;
+        }
+    }
+
+    @Override
+    public Map<String, List<String>> modules() {
+        Map<String, List<String>> available = new TreeMap<>();
+        modules.values().forEach(module -> available.put(module.name(), module.operations().stream().sorted().toList()));
+        return available;
+    }
+
+    private CredentialModule module(String name) {
+        CredentialModule module = name == null ? null : modules.get(name);
+        if (module == null) {
+            throw PlinthException.invalid("no credential module " + name + "; there are " + modules.keySet());
+        }
+        return module;
+    }
+
+    private SealedStore.Stored stored(String name) {
+        SealedStore.Stored stored = name == null ? null : credentials.get(name);
+        if (stored == null) {
+            throw PlinthException.notFound("no credential " + name);
+        }
+        return stored;
+    }
+
+    private void save(Map<String, SealedStore.Stored> next) {
+        store.write(new ArrayList<>(next.values()));
+        credentials = Map.copyOf(next);
+    }
+
+    private static Credential view(SealedStore.Stored stored) {
+        return new Credential(stored.name(), stored.module(), stored.shareable(), stored.sealed().keySet().stream().sorted().toList(),
+                Instant.ofEpochMilli(stored.createdMillis()));
+    }
+}

@@ -1,0 +1,90 @@
+package io.plinth.impl.rest;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import javax.ws.rs.DELETE;
+import javax.ws.rs.GET;
+import javax.ws.rs.POST;
+import javax.ws.rs.Path;
+import javax.ws.rs.PathParam;
+import javax.ws.rs.Produces;
+import javax.ws.rs.core.MediaType;
+import javax.ws.rs.core.Response;
+
+import io.plinth.api.credentials.Credential;
+
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsApplicationSelect;
+import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsExtensionSelect;
+import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsResource;
+
+/**
+ * {@code /credentials}: the credentials service. Secrets go in once and never come out: listings
+ * show shareable data and the names of secret fields, operations answer their outputs.
+ */
+@Component(service = CredentialsResource.class)
+@JaxrsResource
+@JaxrsApplicationSelect(PlinthApplication.SELECT)
+@JaxrsExtensionSelect(PlinthApplication.JSON)
+@Path("credentials")
+@Produces(MediaType.APPLICATION_JSON)
+public final class CredentialsResource extends Resource {
+
+    /** Who calls through REST, for the policies, until REST authenticates its clients. */
+    static final String CALLER = "rest:anonymous";
+
+    /** Body of {@code POST /credentials}. */
+    public record Add(String name, String module, Map<String, String> shareable, Map<String, String> secrets) {
+    }
+
+    /** Body of {@code POST /credentials/{name}/{operation}}. */
+    public record Run(Map<String, String> inputs) {
+    }
+
+    @Reference
+    private Platform platform;
+
+    @GET
+    public List<Credential> list() {
+        return platform.credentials().list();
+    }
+
+    @GET
+    @Path("modules")
+    public Map<String, List<String>> modules() {
+        return platform.credentials().modules();
+    }
+
+    @POST
+    public Response add(Add body) {
+        Add add = required(body);
+        Map<String, char[]> secrets = new TreeMap<>();
+        if (add.secrets() != null) {
+            add.secrets().forEach((field, secret) -> secrets.put(field, secret == null ? new char[0] : secret.toCharArray()));
+        }
+        Credential added = platform.credentials().add(add.name(), add.module(), add.shareable(), secrets);
+        return Response.status(Response.Status.CREATED).entity(added).build();
+    }
+
+    @GET
+    @Path("{name}")
+    public Credential show(@PathParam("name") String name) {
+        return platform.credentials().credential(name);
+    }
+
+    @DELETE
+    @Path("{name}")
+    public Response remove(@PathParam("name") String name) {
+        platform.credentials().remove(name);
+        return Response.noContent().build();
+    }
+
+    @POST
+    @Path("{name}/{operation}")
+    public Map<String, String> run(@PathParam("name") String name, @PathParam("operation") String operation, Run body) {
+        return platform.credentials().run(CALLER, name, operation, body == null ? Map.of() : body.inputs());
+    }
+}
