@@ -53,7 +53,7 @@ public class CredentialsIT {
     public static void startNode() throws Exception {
         node = new NodeProcess(Path.of("target/nodes/credentials"), 22000);
         node.configure("io.plinth.credentials.cfg", "policies",
-                "shell:* * *, rest:anonymous aws-* sign-request, rest:anonymous test-* sign");
+                "shell:* * *, rest:anonymous aws-* *, rest:anonymous test-* *, rest:anonymous other-* add");
         node.start();
         node.awaitUp(Duration.ofSeconds(120));
     }
@@ -68,7 +68,7 @@ public class CredentialsIT {
         JsonNode suite = JSON.readTree(Path.of(System.getProperty("plinth.sigv4.suite")).toFile());
         JsonNode config = suite.get("config");
         add("aws-suite", "aws-sigv4", Map.of("accessKeyId", config.get("accessKeyId").asText(), "region", config.get("region").asText(),
-                "service", config.get("service").asText()), "secretAccessKey", config.get("secretAccessKey").asText());
+                "service", config.get("service").asText(), "anyDate", "true"), "secretAccessKey", config.get("secretAccessKey").asText());
         int signed = 0;
         for (JsonNode vector : suite.get("tests").get("all")) {
             String name = vector.get("name").asText();
@@ -105,6 +105,18 @@ public class CredentialsIT {
         System.out.printf("AWS SigV4 test suite: %d of %d vectors signed as expected (%s: canonical request only)%n",
                 signed, suite.get("tests").get("all").size(), SUITE_ERRATUM);
         assertEquals(suite.get("tests").get("all").size() - 1, signed);
+
+        // S3's own example (GET Object, "Signature Calculations for the Authorization Header"): no path
+        // normalization, x-amz-content-sha256 added by the module since the request lacks it.
+        add("aws-s3", "aws-sigv4", Map.of("accessKeyId", "AKIAIOSFODNN7EXAMPLE", "region", "us-east-1", "service", "s3", "anyDate", "true"),
+                "secretAccessKey", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
+        Http.Answer s3 = node.http().post("/credentials/aws-s3/sign-request", JSON.writeValueAsString(Map.of("inputs", Map.of(
+                "method", "GET", "uri", "/test.txt", "headers", "Host:examplebucket.s3.amazonaws.com\nRange:bytes=0-9\nx-amz-date:20130524T000000Z\n"))));
+        assertEquals(s3.body(), "f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41", s3.json().get("signature").asText());
+        add("aws-live", "aws-sigv4", Map.of("accessKeyId", "AKID", "region", "eu-west-1", "service", "sqs"), "secretAccessKey", "live-secret-value");
+        Http.Answer old = node.http().post("/credentials/aws-live/sign-request",
+                "{\"inputs\":{\"method\":\"GET\",\"uri\":\"/\",\"headers\":\"Host:sqs.eu-west-1.amazonaws.com\\nX-Amz-Date:20150830T123600Z\"}}");
+        assertEquals("a date far from now is not signed: " + old.body(), 400, old.status());
     }
 
     @Test
@@ -151,7 +163,11 @@ public class CredentialsIT {
         Http.Answer denied = node.http().post("/credentials/other-hmac/sign", "{\"inputs\":{\"message\":\"x\"}}");
         assertEquals(denied.body(), 403, denied.status());
         assertEquals("DENIED", denied.json().get("error").asText());
-        assertEquals(404, node.http().post("/credentials/nothing/sign", "{\"inputs\":{}}").status());
+        assertEquals("removing needs a rule too", 403, node.http().delete("/credentials/other-hmac").status());
+        assertEquals("a denial tells nothing of what exists", 403, node.http().post("/credentials/other-nothing/sign", "{}").status());
+        assertEquals(404, node.http().post("/credentials/test-nothing/sign", "{\"inputs\":{}}").status());
+        assertEquals("an operation name cannot forge an audit line", 400,
+                node.http().post("/credentials/test-hmac/sign%0Aoutcome=ok", "{}").status());
         assertTrue("the refusal is an audit event", Files.readString(node.home().resolve("data/log/karaf.log"))
                 .contains("credential-use caller=rest:anonymous credential=other-hmac operation=sign outcome=denied"));
     }

@@ -30,6 +30,16 @@ final class Http {
         return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
     }
 
+    /** The body of a GET that answers something else than JSON (a CRL, a PEM); IOException unless 200. */
+    byte[] getBytes(String path) throws IOException, InterruptedException {
+        HttpResponse<byte[]> response = client.send(HttpRequest.newBuilder(URI.create(base + path)).GET().timeout(Duration.ofSeconds(60)).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        if (response.statusCode() != 200) {
+            throw new IOException("GET " + path + ": " + response.statusCode());
+        }
+        return response.body();
+    }
+
     Answer post(String path, String json) throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(URI.create(base + path)).POST(HttpRequest.BodyPublishers.ofString(json)));
     }

@@ -15,11 +15,12 @@ import org.osgi.annotation.versioning.ProviderType;
 public interface CredentialService {
 
     /**
-     * Adds a credential. The secrets' characters are copied and then overwritten with zeros in the
-     * arrays given, whatever the outcome. INVALID when the module is unknown or rejects the fields;
-     * CONFLICT when the name is taken.
+     * Adds a credential for {@code caller} (policies name this operation {@code add}). The
+     * secrets' characters are copied and then overwritten with zeros in the arrays given, whatever
+     * the outcome. DENIED when no policy allows it; INVALID when the module is unknown or rejects
+     * the fields, or a secret is empty; CONFLICT when the name is taken.
      */
-    Credential add(String name, String module, Map<String, String> shareable, Map<String, char[]> secrets);
+    Credential add(String caller, String name, String module, Map<String, String> shareable, Map<String, char[]> secrets);
 
     /** Every credential, sorted by name. */
     List<Credential> list();
@@ -27,14 +28,14 @@ public interface CredentialService {
     /** NOT_FOUND when there is no such credential. */
     Credential credential(String name);
 
-    /** Removes a credential and its secrets; NOT_FOUND when there is none. */
-    void remove(String name);
+    /** Removes a credential and its secrets for {@code caller} (operation {@code remove}); DENIED, or NOT_FOUND when there is none. */
+    void remove(String caller, String name);
 
     /**
      * Runs an operation of the credential's module for {@code caller} (an identity such as
      * {@code shell:karaf} or, from a client certificate, {@code O/UID}) and answers its outputs.
-     * DENIED when no policy lets the caller run it; NOT_FOUND for an unknown credential or
-     * operation; INVALID for inputs the module rejects.
+     * DENIED when no policy lets the caller run it (checked before anything is looked up);
+     * NOT_FOUND for an unknown credential or operation; INVALID for inputs the module rejects.
      */
     Map<String, String> run(String caller, String credential, String operation, Map<String, String> inputs);
 

@@ -16,6 +16,17 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.HexFormat;
 
+import java.util.List;
+
+import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.DERSequence;
+import org.bouncycastle.asn1.DERUTF8String;
+import org.bouncycastle.asn1.x509.AccessDescription;
+import org.bouncycastle.asn1.x509.AuthorityInformationAccess;
+import org.bouncycastle.asn1.x509.CRLDistPoint;
+import org.bouncycastle.asn1.x509.DistributionPoint;
+import org.bouncycastle.asn1.x509.DistributionPointName;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
@@ -47,6 +58,11 @@ final class Authority {
     /** Certificates start a little in the past: clocks of the nodes are never quite the same. */
     private static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
     private static final SecureRandom RANDOM = new SecureRandom();
+    /**
+     * The Plinth capabilities extension: a SEQUENCE of UTF8Strings naming the sub-systems an agent
+     * may spawn or request certificates for. A UUID-derived OID (ITU-T X.667): no registry needed.
+     */
+    static final ASN1ObjectIdentifier CAPABILITIES = new ASN1ObjectIdentifier("2.25.243501073196795897223087452474900559469");
     private static final java.util.regex.Pattern IPV4 =
             java.util.regex.Pattern.compile("((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
     private static final java.util.regex.Pattern DNS_NAME =
@@ -102,22 +118,52 @@ final class Authority {
 
     /** A node's certificate, for a key whose possession its requester proved. */
     X509Certificate certifyNode(PublicKey nodeKey, String nodeName, String nodeId, String host, Duration validity) {
-        X500Name subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.DC, cluster()).addRDN(BCStyle.O, "node")
-                .addRDN(BCStyle.OU, nodeName).addRDN(BCStyle.UID, nodeId).build();
+        return certify(nodeKey, new Agent("node", nodeName, nodeId, List.of(alternativeName(host)), List.of()), null, validity);
+    }
+
+    /**
+     * Who a certificate is for: DC = this cluster, O = {@code subsystem}, OU = {@code node},
+     * UID = {@code id}; its endpoints as subject alternative names; what it may spawn or request
+     * certificates for.
+     */
+    record Agent(String subsystem, String node, String id, List<GeneralName> names, List<String> capabilities) {
+    }
+
+    /**
+     * An agent's certificate, for a key whose possession its requester proved; when
+     * {@code revocationUrl} is given (the base of {@code /crl} and {@code /ocsp}), it names the
+     * CRL distribution point and the OCSP responder there.
+     */
+    X509Certificate certify(PublicKey agentKey, Agent agent, String revocationUrl, Duration validity) {
+        X500Name subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.DC, cluster()).addRDN(BCStyle.O, agent.subsystem())
+                .addRDN(BCStyle.OU, agent.node()).addRDN(BCStyle.UID, agent.id()).build();
         try {
             JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
             X509v3CertificateBuilder builder = builder(X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded()),
-                    subject, nodeKey, validity)
+                    subject, agentKey, validity)
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
                     .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
                     .addExtension(Extension.extendedKeyUsage, false,
                             new ExtendedKeyUsage(new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}))
-                    .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(alternativeName(host)))
-                    .addExtension(Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(nodeKey))
+                    .addExtension(Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(agentKey))
                     .addExtension(Extension.authorityKeyIdentifier, false, extensions.createAuthorityKeyIdentifier(certificate));
+            if (!agent.names().isEmpty()) {
+                builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(agent.names().toArray(GeneralName[]::new)));
+            }
+            if (!agent.capabilities().isEmpty()) {
+                builder.addExtension(CAPABILITIES, false, new DERSequence(agent.capabilities().stream()
+                        .map(DERUTF8String::new).toArray(ASN1Encodable[]::new)));
+            }
+            if (revocationUrl != null) {
+                GeneralName crl = new GeneralName(GeneralName.uniformResourceIdentifier, revocationUrl + "/crl");
+                builder.addExtension(Extension.cRLDistributionPoints, false, new CRLDistPoint(new DistributionPoint[] {
+                        new DistributionPoint(new DistributionPointName(new GeneralNames(crl)), null, null)}));
+                builder.addExtension(Extension.authorityInfoAccess, false, new AuthorityInformationAccess(
+                        AccessDescription.id_ad_ocsp, new GeneralName(GeneralName.uniformResourceIdentifier, revocationUrl + "/ocsp")));
+            }
             return sign(builder, key);
         } catch (GeneralSecurityException | CertIOException e) {
-            throw new IllegalStateException("cannot certify node " + nodeName, e);
+            throw new IllegalStateException("cannot certify " + agent.subsystem() + " agent " + agent.id(), e);
         }
     }
 

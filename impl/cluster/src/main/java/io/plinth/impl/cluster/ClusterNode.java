@@ -1,5 +1,6 @@
 package io.plinth.impl.cluster;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -29,6 +30,7 @@ import io.plinth.api.cluster.ClusterService;
 import io.plinth.api.cluster.JoinToken;
 import io.plinth.api.cluster.NodeState;
 import io.plinth.api.component.ComponentController;
+import io.plinth.api.pki.CertificateAuthority;
 import io.plinth.api.error.PlinthException;
 import io.plinth.api.error.Reason;
 import io.plinth.support.HostPort;
@@ -44,6 +46,7 @@ import org.bouncycastle.pkcs.PKCSException;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -52,6 +55,8 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -98,6 +103,10 @@ public final class ClusterNode implements ClusterService {
         @AttributeDefinition(description = "The DNS server to ask for seedNames, host:port; empty means the system's resolvers")
         String seedResolver() default "";
 
+        @AttributeDefinition(description = "Base URL of the CA's revocation services (its /crl and /ocsp), named in the certificates"
+                + " it issues; empty means this node's REST API: http://advertisedHost:HTTP_PORT/plinth/api/v1/pki")
+        String pkiUrl() default "";
+
         @AttributeDefinition(description = "Days a node certificate is valid")
         int certificateDays() default 365;
 
@@ -115,6 +124,7 @@ public final class ClusterNode implements ClusterService {
     private static final long MARK_PATIENCE_SECONDS = 6;
     private static final long DRAIN_CHECK_MILLIS = 500;
     static final long SEED_REFRESH_SECONDS = 5;
+    private static final int DEFAULT_HTTP_PORT = 8181;
 
     private Config config;
     private BundleContext bundleContext;
@@ -138,6 +148,12 @@ public final class ClusterNode implements ClusterService {
     /** Tells, on a node being decommissioned, when its instances have all moved away. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile ComponentController controller;
+    /** Where the HTTP port is configured, for the revocation URLs in certificates. */
+    @Reference
+    private ConfigurationAdmin configurations;
+    /** On the CA's node: the certificate authority at work for agents. */
+    private ServiceRegistration<CertificateAuthority> certificateAuthority;
+    private CertificateManager certificateManager;
     private final Object drainWatchLock = new Object();
     private ScheduledFuture<?> drainWatch;
     /** DNS lookups may take seconds: never on the thread that connects and watches drains. */
@@ -162,6 +178,7 @@ public final class ClusterNode implements ClusterService {
         channelStarter = Executors.newSingleThreadScheduledExecutor(Threads.named("plinth-cluster-channel"));
         if (authority != null) {
             startJoinServer();
+            startCertificateAuthority();
         }
         nodeStates = new NodeStates(() -> channel == null ? null : channel.messaging(),
                 !files.membership().map(NodeFiles.Membership::unavailable).orElse(false),
@@ -177,6 +194,11 @@ public final class ClusterNode implements ClusterService {
 
     @Deactivate
     synchronized void deactivate() throws InterruptedException {
+        if (certificateAuthority != null) {
+            certificateAuthority.unregister();
+            certificateAuthority = null;
+            certificateManager.close();
+        }
         if (joinServer != null) {
             joinServer.close();
             joinServer = null;
@@ -372,6 +394,7 @@ public final class ClusterNode implements ClusterService {
         authority = ca;
         nodeNames.add(nodeName);
         startJoinServer();
+        startCertificateAuthority();
         LOG.info("Initialized cluster {}: this node ({}) holds its CA, fingerprint {}", clusterName, nodeName,
                 Authority.fingerprint(ca.certificate()));
         return info();
@@ -470,7 +493,7 @@ public final class ClusterNode implements ClusterService {
     }
 
     /** The key of a certificate request whose signature shows its sender holds the private key. */
-    private static PublicKey provenKey(PKCS10CertificationRequest request) {
+    static PublicKey provenKey(PKCS10CertificationRequest request) {
         try {
             if (!request.isSignatureValid(new JcaContentVerifierProviderBuilder().build(request.getSubjectPublicKeyInfo()))) {
                 throw PlinthException.invalid("the certificate request's signature does not match its key");
@@ -593,6 +616,27 @@ public final class ClusterNode implements ClusterService {
             joinServerProblem = e.toString();
             LOG.error("Cannot take join requests on {}:{}; no join token can be issued: {}", config.joinHost(), config.joinPort(), e.toString());
         }
+    }
+
+    private void startCertificateAuthority() {
+        certificateManager = new CertificateManager(authority, revocationUrl());
+        certificateAuthority = bundleContext.registerService(CertificateAuthority.class, certificateManager, null);
+    }
+
+    /** Where this node's REST API publishes revocation: pkiUrl, else this node's address and HTTP port. */
+    private String revocationUrl() {
+        if (!config.pkiUrl().isBlank()) {
+            return config.pkiUrl().trim().replaceAll("/+$", "");
+        }
+        int port = DEFAULT_HTTP_PORT;
+        try {
+            Configuration[] web = configurations.listConfigurations("(service.pid=org.ops4j.pax.web)");
+            Object configured = web == null || web[0].getProperties() == null ? null : web[0].getProperties().get("org.osgi.service.http.port");
+            port = configured == null ? port : Integer.parseInt(configured.toString().trim());
+        } catch (IOException | InvalidSyntaxException | NumberFormatException e) {
+            LOG.warn("Cannot read the HTTP port ({}); certificates name port {} for revocation", e.toString(), port);
+        }
+        return "http://" + new HostPort(advertisedHost, port) + "/plinth/api/v1/pki";
     }
 
     /** The Karaf instance's name, which the hub shows as its members' node, unless it is Karaf's default; else the host name. */

@@ -3,9 +3,13 @@ package io.plinth.impl.credentials;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -16,9 +20,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 import io.plinth.api.credentials.CredentialModule;
 import io.plinth.api.credentials.Secrets;
@@ -33,8 +34,11 @@ import org.osgi.service.component.annotations.Component;
  * {@code headers} (one {@code Name:value} per line; all of them are signed), and {@code body}
  * (text) or {@code payloadHash}; the time is the request's {@code X-Amz-Date}, else the input
  * {@code date}, else now (then sent back as {@code x-amz-date}, to add to the request). It answers
- * {@code authorization}, {@code signature}, {@code canonicalRequest} and {@code stringToSign}. Only
- * the first derived key is made by the handle; the others are derived from it, as AWS defines.
+ * {@code authorization}, {@code signature}, {@code canonicalRequest} and {@code stringToSign}. The
+ * time must be within 15 minutes of now (shareable {@code anyDate=true} lifts that, for test
+ * vectors). For {@code service=s3} the path is signed as sent (S3 neither normalizes nor encodes
+ * twice) and {@code x-amz-content-sha256} is added when missing. Only the first derived key is made
+ * by the handle; the others are chained from it, as AWS defines, and wiped.
  */
 @Component(service = CredentialModule.class)
 public final class AwsSigV4Module extends BuiltInModule {
@@ -43,6 +47,7 @@ public final class AwsSigV4Module extends BuiltInModule {
     private static final String ALGORITHM = "AWS4-HMAC-SHA256";
     private static final DateTimeFormatter AMZ_DATE = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'");
     private static final byte[] KEY_PREFIX = "AWS4".getBytes(StandardCharsets.US_ASCII);
+    private static final Duration DATE_WINDOW = Duration.ofMinutes(15);
 
     public AwsSigV4Module() {
         super("aws-sigv4", "sign-request");
@@ -67,12 +72,18 @@ public final class AwsSigV4Module extends BuiltInModule {
             amzDate = inputs.getOrDefault("date", ZonedDateTime.now(ZoneOffset.UTC).format(AMZ_DATE));
             headers.put("x-amz-date", amzDate);
         }
+        checkDate(amzDate, "true".equals(shareable.get("anyDate")));
         String payloadHash = inputs.containsKey("payloadHash") ? inputs.get("payloadHash")
                 : Inputs.hex(Inputs.sha256(inputs.getOrDefault("body", "").getBytes(StandardCharsets.UTF_8)));
+        boolean s3 = "s3".equals(shareable.get("service"));
+        if (s3) {
+            headers.putIfAbsent("x-amz-content-sha256", payloadHash); // S3 wants it, signed
+        }
         int question = uri.indexOf('?');
+        String path = question < 0 ? uri : uri.substring(0, question);
         String signedHeaders = String.join(";", headers.keySet());
         StringBuilder canonical = new StringBuilder().append(method).append('\n')
-                .append(canonicalPath(question < 0 ? uri : uri.substring(0, question))).append('\n')
+                .append(s3 ? s3Path(path) : canonicalPath(path)).append('\n')
                 .append(canonicalQuery(question < 0 ? "" : uri.substring(question + 1))).append('\n');
         headers.forEach((name, value) -> canonical.append(name).append(':').append(value).append('\n'));
         canonical.append('\n').append(signedHeaders).append('\n').append(payloadHash);
@@ -83,11 +94,12 @@ public final class AwsSigV4Module extends BuiltInModule {
         String stringToSign = ALGORITHM + "\n" + amzDate + "\n" + scope + "\n"
                 + Inputs.hex(Inputs.sha256(canonicalRequest.getBytes(StandardCharsets.UTF_8)));
         byte[] key = secrets.hmacSha256(SECRET, KEY_PREFIX, day.getBytes(StandardCharsets.UTF_8));
-        for (String part : List.of(shareable.get("region"), shareable.get("service"), "aws4_request")) {
-            key = hmac(key, part);
+        for (String part : List.of(shareable.get("region"), shareable.get("service"), "aws4_request", stringToSign)) {
+            byte[] next = Inputs.hmacSha256(key, part.getBytes(StandardCharsets.UTF_8));
+            Arrays.fill(key, (byte) 0);
+            key = next;
         }
-        String signature = Inputs.hex(hmac(key, stringToSign));
-        Arrays.fill(key, (byte) 0);
+        String signature = Inputs.hex(key); // the last link of the chain: the signature, no key
 
         Map<String, String> outputs = new LinkedHashMap<>();
         outputs.put("authorization", ALGORITHM + " Credential=" + shareable.get("accessKeyId") + "/" + scope
@@ -101,16 +113,21 @@ public final class AwsSigV4Module extends BuiltInModule {
         return outputs;
     }
 
-    /** Consumes {@code key}: the next key of the chain, the previous one wiped. */
-    private static byte[] hmac(byte[] key, String data) {
+    /**
+     * The request's time must parse, and be within {@link #DATE_WINDOW} of now unless the credential
+     * says {@code anyDate=true} (test vectors): a caller cannot sign requests for later.
+     */
+    private static void checkDate(String amzDate, boolean anyDate) {
+        LocalDateTime when;
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is missing from this JVM", e);
-        } finally {
-            Arrays.fill(key, (byte) 0);
+            when = LocalDateTime.parse(amzDate, AMZ_DATE);
+        } catch (DateTimeParseException e) {
+            throw PlinthException.invalid("X-Amz-Date is yyyyMMdd'T'HHmmss'Z', not '" + amzDate + "'");
+        }
+        Duration off = Duration.between(when.toInstant(ZoneOffset.UTC), Instant.now()).abs();
+        if (!anyDate && off.compareTo(DATE_WINDOW) > 0) {
+            throw PlinthException.invalid("X-Amz-Date " + amzDate + " is " + off.toMinutes() + " min from now; at most "
+                    + DATE_WINDOW.toMinutes() + " min is signed");
         }
     }
 
@@ -159,6 +176,19 @@ public final class AwsSigV4Module extends BuiltInModule {
         String joined = "/" + String.join("/", segments);
         boolean trailing = path.endsWith("/") || path.endsWith("/.") || path.endsWith("/..");
         return trailing && !segments.isEmpty() ? joined + "/" : joined;
+    }
+
+    /** S3's canonical path: as sent, not normalized; characters encoded once, escapes already there kept. */
+    private static String s3Path(String path) {
+        StringBuilder canonical = new StringBuilder();
+        for (String piece : path.split("(?=%[0-9A-Fa-f]{2})|(?<=%[0-9A-Fa-f]{2})", -1)) {
+            if (piece.matches("%[0-9A-Fa-f]{2}")) {
+                canonical.append(piece.toUpperCase(Locale.ROOT));
+            } else {
+                canonical.append(encode(piece).replace("%2F", "/"));
+            }
+        }
+        return canonical.length() == 0 ? "/" : canonical.toString();
     }
 
     /** Parameters decoded, then each name and value percent-encoded, sorted by name, then value. */

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -47,6 +48,15 @@ public final class Credentials implements CredentialService {
 
     private static final Logger AUDIT = LoggerFactory.getLogger("io.plinth.audit.credentials");
     private static final String NAME = "[A-Za-z0-9][A-Za-z0-9._-]{0,62}";
+    /** Names REST uses for something else ({@code /credentials/modules}). */
+    private static final Set<String> RESERVED = Set.of("modules");
+    private static final String OPERATION = "[a-z0-9][a-z0-9-]{0,62}";
+    /** Identities as transports name them: shell:USER, rest:anonymous, O=.../UID=... */
+    private static final String CALLER = "[A-Za-z0-9][A-Za-z0-9._:=/@-]{0,255}";
+    /** The operations policies name for managing credentials, besides their modules' operations. */
+    static final String ADD = "add";
+    static final String REMOVE = "remove";
+    private static final Logger LOG = LoggerFactory.getLogger(Credentials.class);
 
     private final Map<String, CredentialModule> modules = new ConcurrentHashMap<>();
     private SealedStore store;
@@ -55,7 +65,11 @@ public final class Credentials implements CredentialService {
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     void addModule(CredentialModule module) {
-        modules.put(module.name(), module);
+        CredentialModule first = modules.putIfAbsent(module.name(), module);
+        if (first != null && first != module) {
+            LOG.warn("A second credential module named {} ({}) is ignored: the first one keeps the name", module.name(),
+                    module.getClass().getName());
+        }
     }
 
     void removeModule(CredentialModule module) {
@@ -77,27 +91,37 @@ public final class Credentials implements CredentialService {
     }
 
     @Override
-    public synchronized Credential add(String name, String module, Map<String, String> shareable, Map<String, char[]> secrets) {
+    public synchronized Credential add(String caller, String name, String module, Map<String, String> shareable,
+                                       Map<String, char[]> secrets) {
         try {
-            if (name == null || !name.matches(NAME)) {
-                throw PlinthException.invalid("a credential name is letters, digits, '.', '_', '-' (up to 63), not '" + name + "'");
-            }
+            authorize(caller, name, ADD);
             if (credentials.containsKey(name)) {
                 throw PlinthException.conflict("there is a credential named " + name + " already");
             }
-            CredentialModule operations = module(module);
+            CredentialModule checker = module(module);
+            Map<String, String> data = withoutNulls(shareable, "shareable data");
             Map<String, String> sealed = new TreeMap<>();
-            secrets.forEach((field, secret) -> sealed.put(field, store.seal(name, field, secret)));
-            SealedStore.Stored stored = new SealedStore.Stored(name, module, shareable == null ? Map.of() : shareable, sealed,
-                    System.currentTimeMillis());
-            operations.check(stored.shareable(), stored.sealed().keySet(), new SealedSecrets(store, stored));
+            for (Map.Entry<String, char[]> secret : secrets.entrySet()) {
+                if (secret.getKey() == null || secret.getValue() == null || secret.getValue().length == 0) {
+                    throw PlinthException.invalid("the secret field " + secret.getKey() + " is empty");
+                }
+                sealed.put(secret.getKey(), store.seal(name, secret.getKey(), secret.getValue()));
+            }
+            SealedStore.Stored stored = new SealedStore.Stored(name, module, data, sealed, System.currentTimeMillis());
+            try (SealedSecrets handle = new SealedSecrets(store, stored)) {
+                checker.check(stored.shareable(), stored.sealed().keySet(), handle);
+            }
             Map<String, SealedStore.Stored> next = new TreeMap<>(credentials);
             next.put(name, stored);
             save(next);
-            AUDIT.info("credential-add credential={} module={} secretFields={}", name, module, sealed.keySet());
+            AUDIT.info("credential-add caller={} credential={} module={} secretFields={}", caller, name, module, sealed.keySet());
             return view(stored);
         } finally {
-            secrets.values().forEach(secret -> Arrays.fill(secret, '\0'));
+            secrets.values().forEach(secret -> {
+                if (secret != null) {
+                    Arrays.fill(secret, '\0');
+                }
+            });
         }
     }
 
@@ -112,35 +136,64 @@ public final class Credentials implements CredentialService {
     }
 
     @Override
-    public synchronized void remove(String name) {
+    public synchronized void remove(String caller, String name) {
+        authorize(caller, name, REMOVE);
         stored(name);
         Map<String, SealedStore.Stored> next = new TreeMap<>(credentials);
         next.remove(name);
         save(next);
-        AUDIT.info("credential-remove credential={}", name);
+        AUDIT.info("credential-remove caller={} credential={}", caller, name);
     }
 
     @Override
     public Map<String, String> run(String caller, String credential, String operation, Map<String, String> inputs) {
+        authorize(caller, credential, operation);
         SealedStore.Stored stored = stored(credential);
-        if (!policies.allows(caller, credential, operation)) {
-            AUDIT.warn("credential-use caller={} credential={} operation={} outcome=denied", caller, credential, operation);
-            throw new PlinthException(Reason.DENIED,
-                    "no policy lets " + caller + " run " + operation + " with credential " + credential);
-        }
         CredentialModule module = module(stored.module());
         if (!module.operations().contains(operation)) {
             throw PlinthException.notFound("module " + stored.module() + " has no operation " + operation + "; it has " + module.operations());
         }
-        try {
-            Map<String, String> outputs = module.run(operation, stored.shareable(), new SealedSecrets(store, stored),
-                    inputs == null ? Map.of() : inputs);
+        try (SealedSecrets handle = new SealedSecrets(store, stored)) {
+            Map<String, String> outputs = module.run(operation, stored.shareable(), handle, withoutNulls(inputs, "inputs"));
             AUDIT.info("credential-use caller={} credential={} operation={} outcome=ok", caller, credential, operation);
             return outputs;
         } catch (RuntimeException e) {
             AUDIT.info("credential-use caller={} credential={} operation={} outcome=failed", caller, credential, operation);
             throw e;
         }
+    }
+
+    /**
+     * Checks the names first (they go into audit lines, so none can forge one), then the policies,
+     * before anything is looked up: a caller without a rule learns nothing about what exists.
+     */
+    private void authorize(String caller, String credential, String operation) {
+        if (caller == null || !caller.matches(CALLER)) {
+            throw PlinthException.invalid("a caller is an identity such as shell:USER, not '" + caller + "'");
+        }
+        if (credential == null || !credential.matches(NAME) || RESERVED.contains(credential)) {
+            throw PlinthException.invalid("a credential name is letters, digits, '.', '_', '-' (up to 63; not "
+                    + RESERVED + "), not '" + credential + "'");
+        }
+        if (operation == null || !operation.matches(OPERATION)) {
+            throw PlinthException.invalid("an operation is lowercase letters, digits and '-', not '" + operation + "'");
+        }
+        if (!policies.allows(caller, credential, operation)) {
+            AUDIT.warn("credential-use caller={} credential={} operation={} outcome=denied", caller, credential, operation);
+            throw new PlinthException(Reason.DENIED, "no policy lets " + caller + " " + operation + " credential " + credential);
+        }
+    }
+
+    private static Map<String, String> withoutNulls(Map<String, String> values, String what) {
+        if (values == null) {
+            return Map.of();
+        }
+        values.forEach((key, value) -> {
+            if (key == null || value == null) {
+                throw PlinthException.invalid("the " + what + " have a null: " + key + " = " + value);
+            }
+        });
+        return Map.copyOf(values);
     }
 
     @Override

@@ -7,9 +7,12 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Map;
 
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
 import io.plinth.api.error.PlinthException;
 
-/** What the built-in modules read from their inputs and shareable data. */
+/** What the built-in modules share: reading their inputs, and the digests they compute. */
 final class Inputs {
 
     private Inputs() {
@@ -43,6 +46,17 @@ final class Inputs {
 
     static String hex(byte[] bytes) {
         return HexFormat.of().formatHex(bytes);
+    }
+
+    /** HMAC-SHA256; the JCA copies the key (a copy no one can wipe: its lifetime is one call). */
+    static byte[] hmacSha256(byte[] key, byte[] data) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return mac.doFinal(data);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is missing from this JVM", e);
+        }
     }
 
     static byte[] sha256(byte[] data) {

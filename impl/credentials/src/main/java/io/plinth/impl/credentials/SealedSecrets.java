@@ -8,9 +8,6 @@ import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Arrays;
 import java.util.Base64;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
-
 import io.plinth.api.credentials.Secrets;
 import io.plinth.api.error.PlinthException;
 
@@ -18,12 +15,14 @@ import io.plinth.api.error.PlinthException;
  * The confidential fields of one credential, as a module uses them: each call opens the field,
  * computes, and overwrites the plaintext (and the key material derived from it) with zeros.
  */
-final class SealedSecrets implements Secrets {
+final class SealedSecrets implements Secrets, AutoCloseable {
 
     private static final String[] KEY_ALGORITHMS = {"EC", "RSA", "Ed25519"};
 
     private final SealedStore store;
     private final SealedStore.Stored credential;
+    /** A handle serves one check or one operation: a module that kept it cannot sign later. */
+    private volatile boolean closed;
 
     SealedSecrets(SealedStore store, SealedStore.Stored credential) {
         this.store = store;
@@ -37,11 +36,7 @@ final class SealedSecrets implements Secrets {
         try {
             System.arraycopy(keyPrefix, 0, key, 0, keyPrefix.length);
             System.arraycopy(secret, 0, key, keyPrefix.length, secret.length);
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac.doFinal(data);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is missing from this JVM", e);
+            return Inputs.hmacSha256(key, data);
         } finally {
             Arrays.fill(secret, (byte) 0);
             Arrays.fill(key, (byte) 0);
@@ -106,7 +101,15 @@ final class SealedSecrets implements Secrets {
         return Arrays.copyOfRange(text, start, end);
     }
 
+    @Override
+    public void close() {
+        closed = true;
+    }
+
     private byte[] open(String field) {
+        if (closed) {
+            throw new IllegalStateException("this handle to credential " + credential.name() + " served its operation already");
+        }
         String sealed = credential.sealed().get(field);
         if (sealed == null) {
             throw PlinthException.notFound("credential " + credential.name() + " has no secret field " + field);

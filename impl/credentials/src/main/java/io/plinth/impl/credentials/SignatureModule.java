@@ -19,6 +19,8 @@ import org.osgi.service.component.annotations.Component;
 public final class SignatureModule extends BuiltInModule {
 
     static final String PRIVATE_KEY = "privateKey";
+    private static final Set<String> ALGORITHMS = Set.of("SHA256withECDSA", "SHA384withECDSA", "SHA256withECDSAinP1363Format",
+            "SHA256withRSA", "SHA384withRSA", "SHA512withRSA", "Ed25519");
 
     public SignatureModule() {
         super("signature", "sign");
@@ -37,6 +39,10 @@ public final class SignatureModule extends BuiltInModule {
     }
 
     private static String algorithm(Map<String, String> shareable) {
-        return shareable.getOrDefault("algorithm", "SHA256withECDSA");
+        String algorithm = shareable.getOrDefault("algorithm", "SHA256withECDSA");
+        if (!ALGORITHMS.contains(algorithm)) {
+            throw PlinthException.invalid("algorithm is one of " + ALGORITHMS + ", not " + algorithm);
+        }
+        return algorithm;
     }
 }

@@ -38,6 +38,11 @@ public final class CredentialsResource extends Resource {
 
     /** Body of {@code POST /credentials}. */
     public record Add(String name, String module, Map<String, String> shareable, Map<String, String> secrets) {
+        @Override
+        public String toString() { // whoever logs a request body logs no secret
+            return "Add[name=" + name + ", module=" + module + ", shareable=" + shareable + ", secrets="
+                    + (secrets == null ? "none" : secrets.keySet()) + "]";
+        }
     }
 
     /** Body of {@code POST /credentials/{name}/{operation}}. */
@@ -63,9 +68,9 @@ public final class CredentialsResource extends Resource {
         Add add = required(body);
         Map<String, char[]> secrets = new TreeMap<>();
         if (add.secrets() != null) {
-            add.secrets().forEach((field, secret) -> secrets.put(field, secret == null ? new char[0] : secret.toCharArray()));
+            add.secrets().forEach((field, secret) -> secrets.put(field, secret == null ? null : secret.toCharArray()));
         }
-        Credential added = platform.credentials().add(add.name(), add.module(), add.shareable(), secrets);
+        Credential added = platform.credentials().add(CALLER, add.name(), add.module(), add.shareable(), secrets);
         return Response.status(Response.Status.CREATED).entity(added).build();
     }
 
@@ -78,7 +83,7 @@ public final class CredentialsResource extends Resource {
     @DELETE
     @Path("{name}")
     public Response remove(@PathParam("name") String name) {
-        platform.credentials().remove(name);
+        platform.credentials().remove(CALLER, name);
         return Response.noContent().build();
     }
 

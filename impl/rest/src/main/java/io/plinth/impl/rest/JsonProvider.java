@@ -60,10 +60,10 @@ public final class JsonProvider implements MessageBodyReader<Object>, MessageBod
             }))
             .build();
 
-    /** Reads any body as JSON, whatever its declared type: the API speaks nothing else. */
+    /** Reads any body as JSON, whatever its declared type, but for raw bytes (OCSP requests) and text. */
     @Override
     public boolean isReadable(Class<?> type, Type genericType, Annotation[] annotations, MediaType mediaType) {
-        return type != String.class;
+        return type != String.class && type != byte[].class;
     }
 
     @Override
@@ -85,7 +85,7 @@ public final class JsonProvider implements MessageBodyReader<Object>, MessageBod
 
     @Override
     public boolean isWriteable(Class<?> type, Type genericType, Annotation[] annotations, MediaType mediaType) {
-        return type != String.class;
+        return type != String.class && type != byte[].class;
     }
 
     @Override

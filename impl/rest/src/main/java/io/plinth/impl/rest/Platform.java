@@ -8,6 +8,7 @@ import io.plinth.api.credentials.CredentialService;
 import io.plinth.api.discovery.DiscoveryService;
 import io.plinth.api.gateway.GatewayService;
 import io.plinth.api.hub.Hub;
+import io.plinth.api.pki.CertificateAuthority;
 import io.plinth.support.ServiceProxy;
 
 import org.osgi.framework.BundleContext;
@@ -23,6 +24,7 @@ import org.osgi.service.component.annotations.Deactivate;
 public final class Platform {
 
     private static final Duration PATIENCE = Duration.ofSeconds(30);
+    private static final Duration PKI_PATIENCE = Duration.ofSeconds(2);
 
     private ServiceProxy<Hub> hub;
     private ServiceProxy<ComponentController> controller;
@@ -30,6 +32,7 @@ public final class Platform {
     private ServiceProxy<ClusterService> cluster;
     private ServiceProxy<DiscoveryService> discovery;
     private ServiceProxy<CredentialService> credentials;
+    private ServiceProxy<CertificateAuthority> certificates;
 
     @Activate
     void activate(BundleContext context) {
@@ -39,6 +42,7 @@ public final class Platform {
         cluster = new ServiceProxy<>(context, ClusterService.class, PATIENCE);
         discovery = new ServiceProxy<>(context, DiscoveryService.class, PATIENCE);
         credentials = new ServiceProxy<>(context, CredentialService.class, PATIENCE);
+        certificates = new ServiceProxy<>(context, CertificateAuthority.class, PKI_PATIENCE);
     }
 
     @Deactivate
@@ -49,6 +53,7 @@ public final class Platform {
         cluster.close();
         discovery.close();
         credentials.close();
+        certificates.close();
     }
 
     Hub hub() {
@@ -73,5 +78,10 @@ public final class Platform {
 
     CredentialService credentials() {
         return credentials.get();
+    }
+
+    /** The CA at work: only on the node that holds the cluster CA, so another node answers 503 soon. */
+    CertificateAuthority certificates() {
+        return certificates.get();
     }
 }

@@ -1,6 +1,5 @@
 package io.plinth.impl.shell;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -44,14 +43,21 @@ public class CredentialAddCommand extends CredentialCommand {
     @Override
     protected void run(CredentialService credentials) {
         Map<String, char[]> secrets = new LinkedHashMap<>();
-        for (String field : secretFields) {
-            secrets.put(field, readSecret(field));
+        try {
+            for (String field : secretFields) {
+                secrets.put(field, readSecret(field));
+            }
+            Credential added = credentials.add(caller(), name, module, KeyValues.parse(shareable), secrets);
+            System.out.println("Added " + CredentialListCommand.describe(added));
+        } finally {
+            secrets.values().forEach(secret -> Arrays.fill(secret, '\0')); // when reading a later one failed, too
         }
-        Credential added = credentials.add(name, module, KeyValues.parse(shareable), secrets);
-        System.out.println("Added " + CredentialListCommand.describe(added));
     }
 
-    /** A secret from the terminal, not echoed; without a terminal (ssh exec, scripts), a line of standard input. */
+    /**
+     * A secret from the terminal, not echoed (JLine hands it over as a String, which cannot be
+     * wiped); without a terminal (ssh exec, scripts), a line of standard input, never a String.
+     */
     private char[] readSecret(String field) {
         char[] secret;
         try {
@@ -68,25 +74,32 @@ public class CredentialAddCommand extends CredentialCommand {
         return secret;
     }
 
-    /** One line of the session's input, decoded without ever becoming a String; the bytes are wiped. */
+    /** One line of the session's input, decoded without ever becoming a String; every byte buffer is wiped. */
     private char[] lineOfInput() {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        byte[] line = new byte[64];
+        int length = 0;
         try {
             InputStream in = session.getKeyboard();
             for (int b = in.read(); b >= 0 && b != '\n'; b = in.read()) {
-                if (b != '\r') {
-                    bytes.write(b);
+                if (b == '\r') {
+                    continue;
                 }
+                if (length == line.length) {
+                    byte[] larger = Arrays.copyOf(line, 2 * length);
+                    Arrays.fill(line, (byte) 0);
+                    line = larger;
+                }
+                line[length++] = (byte) b;
             }
+            CharBuffer chars = StandardCharsets.UTF_8.decode(ByteBuffer.wrap(line, 0, length));
+            char[] secret = new char[chars.remaining()];
+            chars.get(secret);
+            Arrays.fill(chars.array(), '\0');
+            return secret;
         } catch (IOException e) {
             throw new IllegalStateException("cannot read a secret from standard input: " + e.getMessage(), e);
+        } finally {
+            Arrays.fill(line, (byte) 0);
         }
-        byte[] raw = bytes.toByteArray();
-        CharBuffer chars = StandardCharsets.UTF_8.decode(ByteBuffer.wrap(raw));
-        char[] secret = new char[chars.remaining()];
-        chars.get(secret);
-        Arrays.fill(raw, (byte) 0);
-        Arrays.fill(chars.array(), '\0');
-        return secret;
     }
 }

@@ -15,7 +15,7 @@ public class CredentialRemoveCommand extends CredentialCommand {
 
     @Override
     protected void run(CredentialService credentials) {
-        credentials.remove(name);
+        credentials.remove(caller(), name);
         System.out.println("Removed credential " + name);
     }
 }
