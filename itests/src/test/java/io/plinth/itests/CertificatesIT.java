@@ -58,7 +58,7 @@ public class CertificatesIT {
         String text = openssl("x509", "-in", "agent.pem", "-noout", "-text");
         assertTrue(text, text.contains("DC = pki-test, O = gateway, OU = certificates, UID = gw-1"));
         assertTrue(text, text.contains("DNS:gw.plinth.internal") && text.contains("URI:https://gw.plinth.internal:8443/"));
-        String pki = "http://127.0.0.1:" + (8181 + 23000) + "/plinth/api/v1/pki";
+        String pki = "http://127.0.0.1:" + node.httpPort() + "/plinth/api/v1/pki";
         assertTrue(text, text.contains("URI:" + pki + "/crl") && text.contains("OCSP - URI:" + pki + "/ocsp"));
         Duration lasts = Duration.between(Instant.parse(issued.get("notBefore").asText()), Instant.parse(issued.get("notAfter").asText()));
         assertEquals("an hour, plus the five minutes of clock skew allowed", Duration.ofMinutes(65), lasts);
@@ -117,7 +117,7 @@ public class CertificatesIT {
 
     private static String ocsp() throws Exception {
         return openssl("ocsp", "-issuer", "ca.pem", "-cert", "agent.pem", "-CAfile", "ca.pem",
-                "-url", "http://127.0.0.1:" + (8181 + 23000) + "/plinth/api/v1/pki/ocsp");
+                "-url", "http://127.0.0.1:" + node.httpPort() + "/plinth/api/v1/pki/ocsp");
     }
 
     /** Runs openssl in the work directory; answers what it printed (standard output and error). */

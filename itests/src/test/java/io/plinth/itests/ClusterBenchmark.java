@@ -21,8 +21,8 @@ public class ClusterBenchmark {
 
     @Test
     public void crossNodeCalls() throws Exception {
-        try (NodeProcess first = new NodeProcess(Path.of("target/nodes/bench-first"), 28000);
-             NodeProcess second = new NodeProcess(Path.of("target/nodes/bench-second"), 29000)) {
+        try (NodeProcess first = new NodeProcess(Path.of("target/nodes/bench-first"), 20000);
+             NodeProcess second = new NodeProcess(Path.of("target/nodes/bench-second"), 21000)) {
             TestCluster.form("bench", first, List.of(second));
             TestCluster.registerEcho(first);
             if (!TestCluster.awaitTypes(second, 2)) {

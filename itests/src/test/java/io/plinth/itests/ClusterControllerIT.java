@@ -36,7 +36,7 @@ public class ClusterControllerIT {
 
     @BeforeClass
     public static void formCluster() throws Exception {
-        int offset = 31000;
+        int offset = 11000; // ports below 32768, out of the ephemeral range (a connection there once took a cluster port)
         for (String name : NAMES) {
             NODES.put(name, new NodeProcess(Path.of("target/nodes/" + name), offset));
             offset += 1000;
@@ -246,6 +246,15 @@ public class ClusterControllerIT {
         assertTrue("cedar is in no cluster now", await(() -> !node("cedar").http().get("/cluster").json().get("member").asBoolean()));
         assertTrue("and forgot its membership", !java.nio.file.Files.exists(node("cedar").home().resolve("data/plinth/cluster/membership.json")));
         assertEquals("the others forgot cedar's instances", 404, node("ash").http().get("/instances?node=cedar").status());
+        assertTrue("the CA revoked cedar's node certificate", await(() -> {
+            for (JsonNode certificate : node("ash").http().get("/pki/certificates").json()) {
+                String subject = certificate.get("subject").asText();
+                if (subject.contains("OU=cedar,") && subject.contains("O=node,")) {
+                    return "cessationofoperation".equals(certificate.path("revocationReason").asText());
+                }
+            }
+            return false;
+        }));
     }
 
     // --- helpers --------------------------------------------------------------------------------

@@ -31,8 +31,8 @@ public class ClusterHubIT {
 
     @BeforeClass
     public static void formCluster() throws Exception {
-        north = new NodeProcess(Path.of("target/nodes/north"), 28000);
-        south = new NodeProcess(Path.of("target/nodes/south"), 29000);
+        north = new NodeProcess(Path.of("target/nodes/north"), 20000);
+        south = new NodeProcess(Path.of("target/nodes/south"), 21000);
         TestCluster.startAll(List.of(north, south));
         TestCluster.initialize(north, "hub-test");
         TestCluster.registerEcho(north); // before south joins: south gets the types when it does

@@ -33,7 +33,7 @@ import org.junit.runners.MethodSorters;
  * view on the cluster channel; "rogue" initializes a cluster of its own under the same name, plays
  * a seed that is not of the token's CA, and knocks at alpha's channel in vain. Then nodes are
  * killed, frozen and restarted, and the view follows; a node whose remembered seeds are all stale
- * finds the cluster again through DNS.
+ * finds the cluster again through DNS; and a node whose certificate is revoked is shut out.
  */
 @FixMethodOrder(MethodSorters.NAME_ASCENDING) // joins, then the CA node's restart, then lost and stalled nodes
 public class ClusterJoinIT {
@@ -46,10 +46,10 @@ public class ClusterJoinIT {
 
     @BeforeClass
     public static void startNodes() throws Exception {
-        alpha = new NodeProcess(Path.of("target/nodes/alpha"), 24000);
-        beta = new NodeProcess(Path.of("target/nodes/beta"), 25000);
-        gamma = new NodeProcess(Path.of("target/nodes/gamma"), 26000);
-        rogue = new NodeProcess(Path.of("target/nodes/rogue"), 27000);
+        alpha = new NodeProcess(Path.of("target/nodes/alpha"), 16000);
+        beta = new NodeProcess(Path.of("target/nodes/beta"), 17000);
+        gamma = new NodeProcess(Path.of("target/nodes/gamma"), 18000);
+        rogue = new NodeProcess(Path.of("target/nodes/rogue"), 19000);
         // The rogue knows where alpha's cluster channel is, and will use alpha's cluster name.
         rogue.configure("io.plinth.cluster.cfg", "seeds", "127.0.0.1:" + alpha.clusterPort());
         for (NodeProcess node : nodes()) {
@@ -278,6 +278,29 @@ public class ClusterJoinIT {
                 awaitView(List.of(alpha, beta, gamma), all, Duration.ofSeconds(40)));
         System.out.printf("DNS seeds: a node with no valid seed in one view with the others %d ms after seedNames was set%n",
                 (System.nanoTime() - configured) / 1_000_000);
+    }
+
+    @Test
+    public void revokedNodeIsShutOutOfTheCluster() throws Exception {
+        List<String> all = List.of("alpha", "beta", "gamma");
+        assertTrue("the cluster of the first tests", awaitView(List.of(alpha, beta, gamma), all, Duration.ofSeconds(40)));
+        String serial = null;
+        for (com.fasterxml.jackson.databind.JsonNode certificate : alpha.http().get("/pki/certificates").json()) {
+            String subject = certificate.get("subject").asText();
+            if (subject.contains("OU=beta,") && subject.contains("O=node,")) {
+                serial = certificate.get("serial").asText();
+            }
+        }
+        assertTrue("the CA kept beta's node certificate", serial != null);
+        long revoked = System.nanoTime();
+        Http.Answer revocation = alpha.http().post("/pki/certificates/" + serial + "/revoke", "{\"reason\":\"keyCompromise\"}");
+        assertEquals(revocation.body(), 200, revocation.status());
+        assertTrue("beta is cut off", awaitView(List.of(alpha, gamma), List.of("alpha", "gamma"), Duration.ofSeconds(30)));
+        System.out.printf("revoked node certificate: the node out of the others' views %d ms after the revocation%n",
+                (System.nanoTime() - revoked) / 1_000_000);
+        Thread.sleep(8_000); // discovery and merge rounds: its handshakes are refused
+        assertEquals("and it stays out", List.of("alpha", "gamma"), memberList(alpha));
+        assertEquals(List.of("alpha", "gamma"), memberList(gamma));
     }
 
     /** The state a node shows for another once it is {@code expected}, or the last one it showed after 10 s. */

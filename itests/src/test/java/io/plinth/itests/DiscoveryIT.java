@@ -32,7 +32,7 @@ public class DiscoveryIT {
 
     @BeforeClass
     public static void startNode() throws Exception {
-        node = new NodeProcess(Path.of("target/nodes/discovery"), 30000);
+        node = new NodeProcess(Path.of("target/nodes/discovery"), 22000);
         node.start();
         node.awaitUp(Duration.ofSeconds(120));
         assertEquals(201, node.http().post("/cluster", "{\"name\":\"dns-test\"}").status());

@@ -25,7 +25,11 @@ final class NodeProcess implements AutoCloseable {
     private final Http http;
     private Process process;
 
-    /** Unpacks the distribution afresh into {@code directory} and moves every listening port by {@code portOffset}. */
+    /**
+     * Unpacks the distribution afresh into {@code directory} and moves every listening port by
+     * {@code portOffset}. Test classes run one after another and use offsets 11000 to 23000: every
+     * port stays below 32768, where the kernel never picks ephemeral ports for connections.
+     */
     NodeProcess(Path directory, int portOffset) throws IOException, InterruptedException {
         this.home = directory.toAbsolutePath();
         run(List.of("rm", "-rf", home.toString()));
@@ -52,6 +56,11 @@ final class NodeProcess implements AutoCloseable {
     /** The node's directory. */
     Path home() {
         return home;
+    }
+
+    /** The port of the REST API (and the web console). */
+    int httpPort() {
+        return httpPort;
     }
 
     /** The port of the discovery DNS server (UDP and TCP). */

@@ -76,13 +76,16 @@ final class CertificateManager implements CertificateAuthority {
 
     private final Authority authority;
     private final String revocationUrl;
+    /** Tells the cluster: a new CRL is due. */
+    private final Runnable revocationsChanged;
     private final IssuedLedger ledger = new IssuedLedger();
     /** By serial, in issue order. */
     private final Map<String, Issued> issued;
 
-    CertificateManager(Authority authority, String revocationUrl) {
+    CertificateManager(Authority authority, String revocationUrl, Runnable revocationsChanged) {
         this.authority = authority;
         this.revocationUrl = revocationUrl;
+        this.revocationsChanged = revocationsChanged;
         long forgotten = System.currentTimeMillis() - KEPT_AFTER_EXPIRY.toMillis();
         issued = ledger.load(certificate -> certificate.notAfter() < forgotten); // no CRL needs those any more
     }
@@ -129,6 +132,11 @@ final class CertificateManager implements CertificateAuthority {
         request.uris().forEach(uri -> names.add(new GeneralName(GeneralName.uniformResourceIdentifier, checkedUri(uri))));
         X509Certificate certificate = authority.certify(key, new Authority.Agent(request.subsystem(), request.node(), request.agentId(),
                 names, request.capabilities()), revocationUrl, validity);
+        return keep(certificate).view();
+    }
+
+    /** Keeps a certificate issued here (an agent's, or a node's at its join), so that it can be revoked. */
+    Issued keep(X509Certificate certificate) {
         Issued kept = new Issued(certificate.getSerialNumber().toString(16), certificate.getSubjectX500Principal().getName(),
                 certificate.getNotBefore().getTime(), certificate.getNotAfter().getTime(), Pem.of(certificate), null, null);
         synchronized (this) {
@@ -136,7 +144,22 @@ final class CertificateManager implements CertificateAuthority {
             issued.put(kept.serial(), kept);
         }
         LOG.info("Issued certificate {} to {} until {}", kept.serial(), kept.subject(), certificate.getNotAfter().toInstant());
-        return kept.view();
+        return kept;
+    }
+
+    /** Revokes the node certificates of a node that left for good (cessation of operation). */
+    void revokeNode(String node) {
+        List<String> serials;
+        synchronized (this) {
+            serials = issued.values().stream().filter(c -> c.revokedAt() == null && isNodeCertificate(c, node)).map(Issued::serial).toList();
+        }
+        serials.forEach(serial -> revoke(serial, "cessationOfOperation"));
+    }
+
+    private boolean isNodeCertificate(Issued certificate, String node) {
+        javax.security.auth.x500.X500Principal subject = new javax.security.auth.x500.X500Principal(certificate.subject());
+        return "node".equals(Subjects.attribute(subject, org.bouncycastle.asn1.x500.style.BCStyle.O))
+                && node.equals(Subjects.attribute(subject, org.bouncycastle.asn1.x500.style.BCStyle.OU));
     }
 
     @Override
@@ -151,6 +174,7 @@ final class CertificateManager implements CertificateAuthority {
             ledger.append(certificate);
             issued.put(certificate.serial(), certificate);
             LOG.info("Revoked certificate {} of {}: {}", certificate.serial(), certificate.subject(), certificate.reason());
+            revocationsChanged.run();
         }
         return certificate.view();
     }

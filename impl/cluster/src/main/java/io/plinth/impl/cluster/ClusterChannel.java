@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +14,9 @@ import java.util.function.Consumer;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
 
 import io.plinth.api.cluster.ClusterMember;
 import io.plinth.api.cluster.ClusterMessaging;
@@ -66,17 +69,18 @@ final class ClusterChannel implements AutoCloseable {
     private final InetSocketAddress bind;
     private final TCPPING discovery;
     private final HandshakeDeadline handshakes;
+    private RevocationTrust trust;
     private final Messaging messaging;
     private final ServiceRegistration<ClusterMessaging> registration;
 
     ClusterChannel(String cluster, String nodeName, InetSocketAddress bind, List<InetSocketAddress> seeds,
                    NodeFiles.KeyEntry identity, BundleContext context, Consumer<List<String>> othersSeen,
-                   NodeStates.Marks marks) throws Exception {
+                   NodeStates.Marks marks, X509CRL crl) throws Exception {
         TCP transport = new TCP().setBindAddress(bind.getAddress()).setBindPort(bind.getPort()).setPortRange(0);
         transport.disableDiagnostics();
         // Our own factory from JGroups' TLS one, so TLS stays off in the transport (it would replace the factory).
         TLS tls = new TLS().enabled(true).setProtocols(new String[] {"TLSv1.3"}).setClientAuth(TLSClientAuth.NEED)
-                .setSSLContext(mutualTls(identity));
+                .setSSLContext(mutualTls(identity, crl));
         handshakes = new HandshakeDeadline(tls.createSocketFactory(), HANDSHAKE_MILLIS);
         transport.setSocketFactory(handshakes);
         this.bind = bind;
@@ -198,8 +202,35 @@ final class ClusterChannel implements AutoCloseable {
         return members.stream().map(Messaging::nameOf).toList();
     }
 
-    /** This node's key and certificate for both ends of every connection; only the cluster CA trusted. */
-    private static SSLContext mutualTls(NodeFiles.KeyEntry identity) throws GeneralSecurityException, IOException {
+    /**
+     * Takes the CA's latest CRL: peers it revokes are refused, cut off if connected, and suspected
+     * at once, so the view drops them (a peer that can no longer connect could otherwise hold this
+     * node's sender in handshakes for a long while: those get the short deadline). Answers whether
+     * the CRL was taken.
+     */
+    boolean revocations(X509CRL crl) {
+        Set<String> revokedNodes = trust.update(crl);
+        if (revokedNodes == null) {
+            return false;
+        }
+        View view = channel == null ? null : channel.getView();
+        if (view != null && !revokedNodes.isEmpty()) {
+            List<Address> revoked = view.getMembers().stream().filter(member -> revokedNodes.contains(Messaging.nameOf(member))).toList();
+            members(channel).stream().filter(member -> revokedNodes.contains(member.name()) && member.address() != null)
+                    .forEach(member -> handshakes.shutOut(member.address()));
+            if (!revoked.isEmpty()) {
+                LOG.warn("Nodes {} hold revoked certificates: they leave the view", names(revoked));
+                channel.getProtocolStack().findProtocol(GMS.class).up(new Event(Event.SUSPECT, revoked));
+            }
+        }
+        return true;
+    }
+
+    /**
+     * This node's key and certificate for both ends of every connection; only the cluster CA
+     * trusted, and only certificates its CRL does not revoke.
+     */
+    private SSLContext mutualTls(NodeFiles.KeyEntry identity, X509CRL crl) throws GeneralSecurityException, IOException {
         char[] inMemory = new char[0];
         KeyStore keys = KeyStore.getInstance("PKCS12");
         keys.load(null, null);
@@ -212,8 +243,13 @@ final class ClusterChannel implements AutoCloseable {
         trusted.setCertificateEntry("cluster-ca", ca);
         TrustManagerFactory trustManagers = TrustManagerFactory.getInstance("PKIX");
         trustManagers.init(trusted);
+        trust = new RevocationTrust((X509ExtendedTrustManager) trustManagers.getTrustManagers()[0], ca, crl);
         SSLContext tls = SSLContext.getInstance("TLSv1.3");
-        tls.init(keyManagers.getKeyManagers(), trustManagers.getTrustManagers(), null);
+        tls.init(keyManagers.getKeyManagers(), new TrustManager[] {trust}, null);
+        // A resumed session skips the certificate checks, so a revoked node could come back on an
+        // old ticket: sessions older than a second are not resumed. Connections are long-lived.
+        tls.getServerSessionContext().setSessionTimeout(1);
+        tls.getClientSessionContext().setSessionTimeout(1);
         return tls;
     }
 

@@ -7,6 +7,7 @@ import java.net.UnknownHostException;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.PublicKey;
+import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -125,6 +126,8 @@ public final class ClusterNode implements ClusterService {
     private static final long DRAIN_CHECK_MILLIS = 500;
     static final long SEED_REFRESH_SECONDS = 5;
     private static final int DEFAULT_HTTP_PORT = 8181;
+    /** The CA's CRL, DER, as the CA's node broadcasts it. */
+    static final String CRL_TOPIC = "plinth.cluster.crl";
 
     private Config config;
     private BundleContext bundleContext;
@@ -143,6 +146,7 @@ public final class ClusterNode implements ClusterService {
     private volatile ClusterChannel channel;
     private NodeStates nodeStates;
     private ServiceRegistration<ClusterMessageHandler> nodeStatesRegistration;
+    private ServiceRegistration<ClusterMessageHandler> crlRegistration;
     /** Why the join service is not running on a node that holds the CA, or null. */
     private String joinServerProblem;
     /** Tells, on a node being decommissioned, when its instances have all moved away. */
@@ -185,6 +189,8 @@ public final class ClusterNode implements ClusterService {
                 files.membership().map(NodeFiles.Membership::draining).orElse(false), new StatesOwner());
         nodeStatesRegistration = context.registerService(ClusterMessageHandler.class, nodeStates,
                 new java.util.Hashtable<>(java.util.Map.of(ClusterMessageHandler.TOPIC, NodeStates.TOPIC)));
+        crlRegistration = context.registerService(ClusterMessageHandler.class, new CrlSync(),
+                new java.util.Hashtable<>(java.util.Map.of(ClusterMessageHandler.TOPIC, CRL_TOPIC)));
         files.membership().ifPresent(this::startChannel);
         seedLookups = Executors.newSingleThreadScheduledExecutor(Threads.named("plinth-cluster-seeds"));
         if (!dnsSeeds.isEmpty()) {
@@ -208,6 +214,7 @@ public final class ClusterNode implements ClusterService {
         channelStarter.awaitTermination(30, TimeUnit.SECONDS);
         nodeStates.farewell(false);
         nodeStatesRegistration.unregister();
+        crlRegistration.unregister();
         if (channel != null) {
             channel.close();
             channel = null;
@@ -361,6 +368,7 @@ public final class ClusterNode implements ClusterService {
                 synchronized (nodeNames) {
                     nodeNames.remove(node);
                 }
+                inBackground(() -> certificateManager.revokeNode(node)); // its certificate is no key to the cluster now
             }
         }
     }
@@ -395,6 +403,7 @@ public final class ClusterNode implements ClusterService {
         nodeNames.add(nodeName);
         startJoinServer();
         startCertificateAuthority();
+        certificateManager.keep(certificate);
         LOG.info("Initialized cluster {}: this node ({}) holds its CA, fingerprint {}", clusterName, nodeName,
                 Authority.fingerprint(ca.certificate()));
         return info();
@@ -466,6 +475,7 @@ public final class ClusterNode implements ClusterService {
         }
         String nodeId = Authority.newId();
         X509Certificate certificate = ca.certifyNode(key, request.node(), nodeId, request.host(), nodeValidity());
+        certificateManager.keep(certificate); // so that it can be revoked
         // Only now, with everything checked: a request that is merely malformed does not spend the token.
         synchronized (nodeNames) {
             if (nodeNames.contains(request.node())) {
@@ -532,7 +542,8 @@ public final class ClusterNode implements ClusterService {
             String host = config.clusterHost().isBlank() ? advertisedHost : config.clusterHost();
             channel = new ClusterChannel(cluster, nodeName, new InetSocketAddress(InetAddress.getByName(host), config.clusterPort()),
                     seeds(membership), identity, bundleContext, this::rememberSeeds, new NodeStates.Marks(
-                            membership.unavailable() ? Set.of(nodeName) : Set.of(), membership.draining() ? Set.of(nodeName) : Set.of()));
+                            membership.unavailable() ? Set.of(nodeName) : Set.of(), membership.draining() ? Set.of(nodeName) : Set.of()),
+                    currentCrl());
             nodeStates.connected();
             if (membership.draining()) {
                 watchDrain(); // decommissioned before this restart: goes on
@@ -546,6 +557,12 @@ public final class ClusterNode implements ClusterService {
                 // the node is stopping
             }
         }
+    }
+
+    /** The CRL the channel starts with: a fresh one on the CA's node, else the last one taken. */
+    private X509CRL currentCrl() {
+        CertificateManager manager = certificateManager;
+        return manager != null ? Pem.crl(manager.crl()) : files.crl().map(Pem::crl).orElse(null);
     }
 
     /** Where to look for the cluster: the seeds remembered, configured and found in DNS now (one that does not resolve is skipped). */
@@ -619,8 +636,62 @@ public final class ClusterNode implements ClusterService {
     }
 
     private void startCertificateAuthority() {
-        certificateManager = new CertificateManager(authority, revocationUrl());
+        certificateManager = new CertificateManager(authority, revocationUrl(), this::publishCrl);
         certificateAuthority = bundleContext.registerService(CertificateAuthority.class, certificateManager, null);
+    }
+
+    /** Runs a task on the channel's thread, unless the node is stopping. */
+    private void inBackground(Runnable task) {
+        try {
+            channelStarter.execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            LOG.debug("The cluster component is stopping: a background task was dropped");
+        }
+    }
+
+    /** On the CA's node: a fresh CRL for this node's channel and every other node. */
+    private void publishCrl() {
+        CertificateManager manager = certificateManager;
+        if (manager == null) {
+            return;
+        }
+        byte[] crl = manager.crl();
+        takeCrl(crl);
+        ClusterChannel current = channel;
+        if (current != null) {
+            current.messaging().broadcast(CRL_TOPIC, crl);
+        }
+    }
+
+    /** A CRL from the CA (the signature is what counts, not who sent it): the channel applies it, and it is kept. */
+    private void takeCrl(byte[] der) {
+        X509CRL crl = Pem.crl(der);
+        if (crl == null) {
+            LOG.warn("Dropped a CRL that does not parse");
+            return;
+        }
+        ClusterChannel current = channel;
+        if (current != null && current.revocations(crl)) {
+            synchronized (files) {
+                files.saveCrl(der);
+            }
+        }
+    }
+
+    /** The CA's CRLs as they travel: taken when they arrive; sent to newcomers by the CA's node. */
+    private final class CrlSync implements ClusterMessageHandler {
+        @Override
+        public java.util.concurrent.CompletionStage<byte[]> message(String fromNode, byte[] payload) {
+            takeCrl(payload);
+            return java.util.concurrent.CompletableFuture.completedFuture(new byte[0]);
+        }
+
+        @Override
+        public void nodesChanged(Set<String> otherNodes) {
+            if (certificateManager != null) {
+                inBackground(ClusterNode.this::publishCrl); // off the view thread: signing takes a moment
+            }
+        }
     }
 
     /** Where this node's REST API publishes revocation: pkiUrl, else this node's address and HTTP port. */

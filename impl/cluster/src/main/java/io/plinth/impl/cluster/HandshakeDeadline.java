@@ -45,12 +45,19 @@ final class HandshakeDeadline implements SocketFactory, AutoCloseable {
     /** host:port of nodes that were in the view and left it. */
     private final Set<String> departed = ConcurrentHashMap.newKeySet();
     private volatile Set<String> inView = Set.of();
+    /** host:port of nodes whose certificates were revoked. */
+    private final Set<String> shutOut = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(
             Threads.named("plinth-cluster-handshakes"));
 
     HandshakeDeadline(SocketFactory tls, long deadlineMillis) {
         this.tls = tls;
         this.deadlineMillis = deadlineMillis;
+    }
+
+    /** A node whose certificate was revoked: its handshakes get the short deadline from now on, in the view or not. */
+    void shutOut(String address) {
+        shutOut.add(address);
     }
 
     /** The host:port addresses of the view's members now: those of members before that are missing have departed. */
@@ -81,7 +88,8 @@ final class HandshakeDeadline implements SocketFactory, AutoCloseable {
                     return;
                 }
                 long runMillis = (System.nanoTime() - started) / 1_000_000;
-                if (runMillis >= LONG_DEADLINE_MILLIS || runMillis >= deadlineMillis && departed.contains(peer(ssl))) {
+                String peer = peer(ssl);
+                if (runMillis >= LONG_DEADLINE_MILLIS || runMillis >= deadlineMillis && (departed.contains(peer) || shutOut.contains(peer))) {
                     closeQuietly(ssl);
                 } else {
                     watch(ssl, done, started);

@@ -100,6 +100,24 @@ final class NodeFiles {
         }
     }
 
+    /** The cluster CA's latest CRL this node took (DER), if any. */
+    Optional<byte[]> crl() {
+        Path file = directory.resolve("crl.der");
+        try {
+            return Files.exists(file) ? Optional.of(Files.readAllBytes(file)) : Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    void saveCrl(byte[] der) {
+        try {
+            writeOwnerOnly(directory.resolve("crl.der"), der);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot keep the CRL", e);
+        }
+    }
+
     Optional<KeyEntry> keyEntry(String name) {
         Path file = directory.resolve(name + ".p12");
         if (!Files.exists(file)) {

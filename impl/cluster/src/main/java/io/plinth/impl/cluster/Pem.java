@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.security.cert.CertificateException;
+import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 
 import org.bouncycastle.cert.X509CertificateHolder;
@@ -37,6 +38,15 @@ final class Pem {
             return new JcaX509CertificateConverter().getCertificate(holder);
         } catch (CertificateException e) {
             throw new IllegalArgumentException("not a valid certificate: " + e.getMessage(), e);
+        }
+    }
+
+    /** A CRL from its DER encoding; null (and logged by the caller's check) when it is none. */
+    static X509CRL crl(byte[] der) {
+        try {
+            return (X509CRL) java.security.cert.CertificateFactory.getInstance("X.509").generateCRL(new java.io.ByteArrayInputStream(der));
+        } catch (java.security.cert.CRLException | CertificateException | ClassCastException e) {
+            return null;
         }
     }
 

@@ -162,7 +162,7 @@ public final class LocalHub implements Hub {
     public int unregister(String instanceId, String group) {
         gate.enter();
         try {
-            Endpoint endpoint = instanceId == null ? null : endpoints.get(instanceId);
+            Endpoint endpoint = instanceId == null ? null : arriving.getOrDefault(instanceId, endpoints.get(instanceId));
             if (endpoint != null) {
                 requireLocal(endpoint);
             }
@@ -476,14 +476,33 @@ public final class LocalHub implements Hub {
      * belonging to a group.
      */
     private <T> T changeOfLiveInstance(String instanceId, java.util.function.Supplier<T> change) {
-        Endpoint arrived = instanceId == null ? null : arriving.get(instanceId);
-        requireLocal(arrived != null ? arrived : requireEndpoint(instanceId));
+        requireLocal(ownEndpoint(instanceId));
         synchronized (registry) {
             if (!endpoints.containsKey(instanceId) && !arriving.containsKey(instanceId)) {
                 throw PlinthException.notFound("instance " + instanceId + " has just gone away");
             }
             return change.get();
         }
+    }
+
+    /**
+     * The endpoint of an instance changing its own soft state: a copy moving here while it starts,
+     * else the one requests go to. The framework may tell this hub of the new copy's registration
+     * a moment after the harness starts it (on another listener of the same event): then the old
+     * copy's endpoint is still there, and this waits a little for the new one.
+     */
+    private Endpoint ownEndpoint(String instanceId) {
+        Endpoint endpoint = requireEndpoint(instanceId);
+        if (!onDrainingNode(endpoint) || !registered(instanceId)) {
+            return endpoint;
+        }
+        long deadline = System.nanoTime() + TRACKING_PATIENCE_NANOS;
+        Endpoint arrived;
+        while ((arrived = arriving.get(instanceId)) == null && (endpoint = endpoints.get(instanceId)) != null && endpoint.remote()
+                && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+        }
+        return arrived != null ? arrived : requireEndpoint(instanceId);
     }
 
     /** Whether an endpoint is a copy on a node being decommissioned, which may be moving here. */
