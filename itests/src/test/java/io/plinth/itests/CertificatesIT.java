@@ -81,6 +81,14 @@ public class CertificatesIT {
         Http.Answer tooLong = node.http().post("/pki/certificates", body(Duration.ofDays(400).toSeconds()));
         assertEquals(tooLong.body(), 400, tooLong.status());
         assertEquals(404, node.http().post("/pki/certificates/abcdef/revoke", "{}").status());
+        Http.Answer nodeSubsystem = node.http().post("/pki/certificates", body(600).replace("\"gateway\"", "\"node\""));
+        assertEquals("node certificates come from joins only: " + nodeSubsystem.body(), 400, nodeSubsystem.status());
+        for (JsonNode certificate : node.http().get("/pki/certificates").json()) {
+            if (certificate.get("subject").asText().contains("O=node,")) {
+                assertEquals("the CA node's own certificate stays valid", 409,
+                        node.http().post("/pki/certificates/" + certificate.get("serial").asText() + "/revoke", "{}").status());
+            }
+        }
         assertEquals(400, node.http().post("/pki/certificates/" + issue(600).get("serial").asText() + "/revoke",
                 "{\"reason\":\"because\"}").status());
 

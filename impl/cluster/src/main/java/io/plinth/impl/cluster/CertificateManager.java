@@ -81,6 +81,9 @@ final class CertificateManager implements CertificateAuthority {
     private final IssuedLedger ledger = new IssuedLedger();
     /** By serial, in issue order. */
     private final Map<String, Issued> issued;
+    private String protectedSerial;
+    /** Grows with every CRL, never backwards while the CA runs (RFC 5280 §5.2.3). */
+    private long crlNumber;
 
     CertificateManager(Authority authority, String revocationUrl, Runnable revocationsChanged) {
         this.authority = authority;
@@ -113,6 +116,9 @@ final class CertificateManager implements CertificateAuthority {
         Duration validity = request.validity() == null ? DEFAULT_VALIDITY : request.validity();
         if (validity.compareTo(Duration.ofMinutes(1)) < 0 || validity.compareTo(MAX_VALIDITY) > 0) {
             throw PlinthException.invalid("a certificate lasts 1 min to " + MAX_VALIDITY.toDays() + " days, not " + validity);
+        }
+        if (request.subsystem().equals("node")) {
+            throw PlinthException.invalid("O=node is for the nodes' own certificates, which only a join issues");
         }
         PKCS10CertificationRequest csr;
         try {
@@ -163,20 +169,35 @@ final class CertificateManager implements CertificateAuthority {
     }
 
     @Override
-    public synchronized IssuedCertificate revoke(String serial, String reason) {
-        Issued certificate = find(serial);
+    public IssuedCertificate revoke(String serial, String reason) {
         String why = reason == null || reason.isBlank() ? "unspecified" : reason.trim();
         if (!REASONS.containsKey(why.toLowerCase(Locale.ROOT))) {
             throw PlinthException.invalid("a revocation reason is one of " + REASONS.keySet() + ", not " + why);
         }
-        if (certificate.revokedAt() == null) {
-            certificate = certificate.revoked(System.currentTimeMillis(), why.toLowerCase(Locale.ROOT));
-            ledger.append(certificate);
-            issued.put(certificate.serial(), certificate);
-            LOG.info("Revoked certificate {} of {}: {}", certificate.serial(), certificate.subject(), certificate.reason());
-            revocationsChanged.run();
+        Issued certificate;
+        boolean changed = false;
+        synchronized (this) {
+            certificate = find(serial);
+            if (certificate.serial().equals(protectedSerial)) {
+                throw PlinthException.conflict("certificate " + serial + " is the CA node's own: revoked, nobody could reach the CA any more");
+            }
+            if (certificate.revokedAt() == null) {
+                certificate = certificate.revoked(System.currentTimeMillis(), why.toLowerCase(Locale.ROOT));
+                ledger.append(certificate);
+                issued.put(certificate.serial(), certificate);
+                changed = true;
+                LOG.info("Revoked certificate {} of {}: {}", certificate.serial(), certificate.subject(), certificate.reason());
+            }
+        }
+        if (changed) {
+            revocationsChanged.run(); // outside the lock: publishing waits for the cluster
         }
         return certificate.view();
+    }
+
+    /** The CA node's own certificate, which must never be revoked. */
+    synchronized void protect(X509Certificate own) {
+        protectedSerial = own.getSerialNumber().toString(16);
     }
 
     @Override
@@ -200,13 +221,18 @@ final class CertificateManager implements CertificateAuthority {
             for (Issued revoked : revokedNow()) {
                 crl.addCRLEntry(new BigInteger(revoked.serial(), 16), new Date(revoked.revokedAt()), REASONS.get(revoked.reason()));
             }
-            crl.addExtension(Extension.cRLNumber, false, new CRLNumber(BigInteger.valueOf(now.getTime())));
+            crl.addExtension(Extension.cRLNumber, false, new CRLNumber(BigInteger.valueOf(nextCrlNumber(now.getTime()))));
             crl.addExtension(Extension.authorityKeyIdentifier, false,
                     new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(authority.certificate()));
             return crl.build(new JcaContentSignerBuilder("SHA256withECDSA").build(authority.key())).getEncoded();
         } catch (IOException | OperatorCreationException | java.security.GeneralSecurityException e) {
             throw new IllegalStateException("cannot sign the CRL", e);
         }
+    }
+
+    private synchronized long nextCrlNumber(long now) {
+        crlNumber = Math.max(crlNumber + 1, now);
+        return crlNumber;
     }
 
     @Override

@@ -157,7 +157,10 @@ public final class ClusterNode implements ClusterService {
     private ConfigurationAdmin configurations;
     /** On the CA's node: the certificate authority at work for agents. */
     private ServiceRegistration<CertificateAuthority> certificateAuthority;
-    private CertificateManager certificateManager;
+    private volatile CertificateManager certificateManager;
+    private final Object crlPublication = new Object();
+    /** A CRL that arrived while the channel was still connecting: taken once it is. */
+    private volatile byte[] pendingCrl;
     private final Object drainWatchLock = new Object();
     private ScheduledFuture<?> drainWatch;
     /** DNS lookups may take seconds: never on the thread that connects and watches drains. */
@@ -181,8 +184,8 @@ public final class ClusterNode implements ClusterService {
         authority = files.keyEntry(CA_KEYS).map(ca -> new Authority(ca.key(), ca.certificate())).orElse(null);
         channelStarter = Executors.newSingleThreadScheduledExecutor(Threads.named("plinth-cluster-channel"));
         if (authority != null) {
+            startCertificateAuthority(); // first: the join service records the certificates it issues there
             startJoinServer();
-            startCertificateAuthority();
         }
         nodeStates = new NodeStates(() -> channel == null ? null : channel.messaging(),
                 !files.membership().map(NodeFiles.Membership::unavailable).orElse(false),
@@ -401,9 +404,9 @@ public final class ClusterNode implements ClusterService {
                 new NodeFiles.KeyEntry(node.getPrivate(), new X509Certificate[] {certificate, ca.certificate()}));
         authority = ca;
         nodeNames.add(nodeName);
-        startJoinServer();
         startCertificateAuthority();
         certificateManager.keep(certificate);
+        startJoinServer();
         LOG.info("Initialized cluster {}: this node ({}) holds its CA, fingerprint {}", clusterName, nodeName,
                 Authority.fingerprint(ca.certificate()));
         return info();
@@ -545,6 +548,11 @@ public final class ClusterNode implements ClusterService {
                             membership.unavailable() ? Set.of(nodeName) : Set.of(), membership.draining() ? Set.of(nodeName) : Set.of()),
                     currentCrl());
             nodeStates.connected();
+            byte[] pending = pendingCrl;
+            if (pending != null) {
+                pendingCrl = null;
+                takeCrl(pending);
+            }
             if (membership.draining()) {
                 watchDrain(); // decommissioned before this restart: goes on
             }
@@ -637,6 +645,9 @@ public final class ClusterNode implements ClusterService {
 
     private void startCertificateAuthority() {
         certificateManager = new CertificateManager(authority, revocationUrl(), this::publishCrl);
+        if (identity != null) {
+            certificateManager.protect(identity.certificate());
+        }
         certificateAuthority = bundleContext.registerService(CertificateAuthority.class, certificateManager, null);
     }
 
@@ -655,11 +666,13 @@ public final class ClusterNode implements ClusterService {
         if (manager == null) {
             return;
         }
-        byte[] crl = manager.crl();
-        takeCrl(crl);
-        ClusterChannel current = channel;
-        if (current != null) {
-            current.messaging().broadcast(CRL_TOPIC, crl);
+        synchronized (crlPublication) { // one at a time: a CRL made before a revocation never goes out after it
+            byte[] crl = manager.crl();
+            takeCrl(crl);
+            ClusterChannel current = channel;
+            if (current != null) {
+                current.messaging().broadcast(CRL_TOPIC, crl);
+            }
         }
     }
 
@@ -671,7 +684,11 @@ public final class ClusterNode implements ClusterService {
             return;
         }
         ClusterChannel current = channel;
-        if (current != null && current.revocations(crl)) {
+        if (current == null) {
+            pendingCrl = der;
+            return;
+        }
+        if (current.revocations(crl)) {
             synchronized (files) {
                 files.saveCrl(der);
             }

@@ -38,10 +38,15 @@ final class IssuedLedger implements AutoCloseable {
         try {
             if (Files.exists(file)) {
                 for (String line : Files.readAllLines(file)) {
-                    if (!line.isBlank()) {
+                    if (line.isBlank()) {
+                        continue;
+                    }
+                    try {
                         CertificateManager.Issued entry = json.read(line.getBytes(java.nio.charset.StandardCharsets.UTF_8),
                                 CertificateManager.Issued.class);
                         entries.put(entry.serial(), entry);
+                    } catch (IOException damaged) { // a line cut short by a crash: the rest is kept
+                        LOG.warn("Skipped a damaged line of {}: {}", file, damaged.getMessage());
                     }
                 }
             }

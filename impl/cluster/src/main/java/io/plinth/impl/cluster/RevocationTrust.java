@@ -1,6 +1,7 @@
 package io.plinth.impl.cluster;
 
 import java.io.IOException;
+import java.math.BigInteger;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.security.cert.CertificateException;
@@ -13,6 +14,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedTrustManager;
+
+import org.bouncycastle.asn1.ASN1Integer;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +35,7 @@ final class RevocationTrust extends X509ExtendedTrustManager {
 
     private final X509ExtendedTrustManager pkix;
     private final X509Certificate ca;
+    private final String cluster;
     private volatile X509CRL crl;
     /** Every open connection, with the certificate its peer showed. */
     private final Map<Socket, X509Certificate> peers = new ConcurrentHashMap<>();
@@ -39,6 +45,7 @@ final class RevocationTrust extends X509ExtendedTrustManager {
     RevocationTrust(X509ExtendedTrustManager pkix, X509Certificate ca, X509CRL crl) {
         this.pkix = pkix;
         this.ca = ca;
+        this.cluster = Subjects.attribute(ca.getSubjectX500Principal(), BCStyle.DC);
         this.crl = crl;
     }
 
@@ -47,7 +54,7 @@ final class RevocationTrust extends X509ExtendedTrustManager {
      * connections whose peers it revokes. Answers the names (OU) of the nodes seen here whose
      * certificates it revokes, or null when it was not taken.
      */
-    Set<String> update(X509CRL candidate) {
+    synchronized Set<String> update(X509CRL candidate) {
         try {
             candidate.verify(ca.getPublicKey());
         } catch (GeneralSecurityException e) {
@@ -55,8 +62,8 @@ final class RevocationTrust extends X509ExtendedTrustManager {
             return null;
         }
         X509CRL held = crl;
-        if (held != null && candidate.getThisUpdate().before(held.getThisUpdate())) {
-            return null;
+        if (held != null && number(candidate).compareTo(number(held)) <= 0) {
+            return null; // not newer than the one held
         }
         crl = candidate;
         Set<String> revoked = new TreeSet<>();
@@ -82,8 +89,15 @@ final class RevocationTrust extends X509ExtendedTrustManager {
         return revoked;
     }
 
-    X509CRL crl() {
-        return crl;
+    /** A CRL's number (RFC 5280 §5.2.3); -1 without one. */
+    private static BigInteger number(X509CRL crl) {
+        byte[] extension = crl.getExtensionValue(org.bouncycastle.asn1.x509.Extension.cRLNumber.getId());
+        try {
+            return extension == null ? BigInteger.ONE.negate()
+                    : ASN1Integer.getInstance(JcaX509ExtensionUtils.parseExtensionValue(extension)).getValue();
+        } catch (IOException | IllegalArgumentException e) {
+            return BigInteger.ONE.negate();
+        }
     }
 
     @Override
@@ -128,12 +142,17 @@ final class RevocationTrust extends X509ExtendedTrustManager {
     }
 
     private void admit(X509Certificate peer, Socket socket) throws CertificateException {
+        // Only the nodes of this cluster: the CA also certifies agents, which are no members.
+        if (!"node".equals(Subjects.attribute(peer.getSubjectX500Principal(), BCStyle.O))
+                || !cluster.equals(Subjects.attribute(peer.getSubjectX500Principal(), BCStyle.DC))) {
+            throw new CertificateException(peer.getSubjectX500Principal().getName() + " is no node certificate of cluster " + cluster);
+        }
         X509CRL current = crl;
         if (current != null && current.isRevoked(peer)) {
             throw new CertificateException("the certificate of " + peer.getSubjectX500Principal().getName() + " ("
                     + peer.getSerialNumber().toString(16) + ") is revoked");
         }
-        String node = Subjects.attribute(peer.getSubjectX500Principal(), org.bouncycastle.asn1.x500.style.BCStyle.OU);
+        String node = Subjects.attribute(peer.getSubjectX500Principal(), BCStyle.OU);
         if (node != null) {
             seen.put(node, peer);
         }
