@@ -6,7 +6,6 @@ import java.util.Set;
 
 import io.plinth.api.credentials.CredentialModule;
 import io.plinth.api.credentials.Secrets;
-import io.plinth.api.error.PlinthException;
 
 import org.osgi.service.component.annotations.Component;
 
