@@ -7,7 +7,6 @@ import java.net.UnknownHostException;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.PublicKey;
-import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -126,8 +125,6 @@ public final class ClusterNode implements ClusterService {
     private static final long DRAIN_CHECK_MILLIS = 500;
     static final long SEED_REFRESH_SECONDS = 5;
     private static final int DEFAULT_HTTP_PORT = 8181;
-    /** The CA's CRL, DER, as the CA's node broadcasts it. */
-    static final String CRL_TOPIC = "plinth.cluster.crl";
 
     private Config config;
     private BundleContext bundleContext;
@@ -158,9 +155,7 @@ public final class ClusterNode implements ClusterService {
     /** On the CA's node: the certificate authority at work for agents. */
     private ServiceRegistration<CertificateAuthority> certificateAuthority;
     private volatile CertificateManager certificateManager;
-    private final Object crlPublication = new Object();
-    /** A CRL that arrived while the channel was still connecting: taken once it is. */
-    private volatile byte[] pendingCrl;
+    private CrlSync crls;
     private final Object drainWatchLock = new Object();
     private ScheduledFuture<?> drainWatch;
     /** DNS lookups may take seconds: never on the thread that connects and watches drains. */
@@ -183,6 +178,7 @@ public final class ClusterNode implements ClusterService {
         identity = files.keyEntry(NODE_KEYS).orElse(null);
         authority = files.keyEntry(CA_KEYS).map(ca -> new Authority(ca.key(), ca.certificate())).orElse(null);
         channelStarter = Executors.newSingleThreadScheduledExecutor(Threads.named("plinth-cluster-channel"));
+        crls = new CrlSync(() -> channel, () -> certificateManager, files, this::inBackground);
         if (authority != null) {
             startCertificateAuthority(); // first: the join service records the certificates it issues there
             startJoinServer();
@@ -192,8 +188,8 @@ public final class ClusterNode implements ClusterService {
                 files.membership().map(NodeFiles.Membership::draining).orElse(false), new StatesOwner());
         nodeStatesRegistration = context.registerService(ClusterMessageHandler.class, nodeStates,
                 new java.util.Hashtable<>(java.util.Map.of(ClusterMessageHandler.TOPIC, NodeStates.TOPIC)));
-        crlRegistration = context.registerService(ClusterMessageHandler.class, new CrlSync(),
-                new java.util.Hashtable<>(java.util.Map.of(ClusterMessageHandler.TOPIC, CRL_TOPIC)));
+        crlRegistration = context.registerService(ClusterMessageHandler.class, crls,
+                new java.util.Hashtable<>(java.util.Map.of(ClusterMessageHandler.TOPIC, CrlSync.TOPIC)));
         files.membership().ifPresent(this::startChannel);
         seedLookups = Executors.newSingleThreadScheduledExecutor(Threads.named("plinth-cluster-seeds"));
         if (!dnsSeeds.isEmpty()) {
@@ -546,13 +542,9 @@ public final class ClusterNode implements ClusterService {
             channel = new ClusterChannel(cluster, nodeName, new InetSocketAddress(InetAddress.getByName(host), config.clusterPort()),
                     seeds(membership), identity, bundleContext, this::rememberSeeds, new NodeStates.Marks(
                             membership.unavailable() ? Set.of(nodeName) : Set.of(), membership.draining() ? Set.of(nodeName) : Set.of()),
-                    currentCrl());
+                    crls.current());
             nodeStates.connected();
-            byte[] pending = pendingCrl;
-            if (pending != null) {
-                pendingCrl = null;
-                takeCrl(pending);
-            }
+            crls.connected();
             if (membership.draining()) {
                 watchDrain(); // decommissioned before this restart: goes on
             }
@@ -565,12 +557,6 @@ public final class ClusterNode implements ClusterService {
                 // the node is stopping
             }
         }
-    }
-
-    /** The CRL the channel starts with: a fresh one on the CA's node, else the last one taken. */
-    private X509CRL currentCrl() {
-        CertificateManager manager = certificateManager;
-        return manager != null ? Pem.crl(manager.crl()) : files.crl().map(Pem::crl).orElse(null);
     }
 
     /** Where to look for the cluster: the seeds remembered, configured and found in DNS now (one that does not resolve is skipped). */
@@ -644,7 +630,7 @@ public final class ClusterNode implements ClusterService {
     }
 
     private void startCertificateAuthority() {
-        certificateManager = new CertificateManager(authority, revocationUrl(), this::publishCrl);
+        certificateManager = new CertificateManager(authority, revocationUrl(), crls::publish);
         if (identity != null) {
             certificateManager.protect(identity.certificate());
         }
@@ -657,57 +643,6 @@ public final class ClusterNode implements ClusterService {
             channelStarter.execute(task);
         } catch (java.util.concurrent.RejectedExecutionException stopping) {
             LOG.debug("The cluster component is stopping: a background task was dropped");
-        }
-    }
-
-    /** On the CA's node: a fresh CRL for this node's channel and every other node. */
-    private void publishCrl() {
-        CertificateManager manager = certificateManager;
-        if (manager == null) {
-            return;
-        }
-        synchronized (crlPublication) { // one at a time: a CRL made before a revocation never goes out after it
-            byte[] crl = manager.crl();
-            takeCrl(crl);
-            ClusterChannel current = channel;
-            if (current != null) {
-                current.messaging().broadcast(CRL_TOPIC, crl);
-            }
-        }
-    }
-
-    /** A CRL from the CA (the signature is what counts, not who sent it): the channel applies it, and it is kept. */
-    private void takeCrl(byte[] der) {
-        X509CRL crl = Pem.crl(der);
-        if (crl == null) {
-            LOG.warn("Dropped a CRL that does not parse");
-            return;
-        }
-        ClusterChannel current = channel;
-        if (current == null) {
-            pendingCrl = der;
-            return;
-        }
-        if (current.revocations(crl)) {
-            synchronized (files) {
-                files.saveCrl(der);
-            }
-        }
-    }
-
-    /** The CA's CRLs as they travel: taken when they arrive; sent to newcomers by the CA's node. */
-    private final class CrlSync implements ClusterMessageHandler {
-        @Override
-        public java.util.concurrent.CompletionStage<byte[]> message(String fromNode, byte[] payload) {
-            takeCrl(payload);
-            return java.util.concurrent.CompletableFuture.completedFuture(new byte[0]);
-        }
-
-        @Override
-        public void nodesChanged(Set<String> otherNodes) {
-            if (certificateManager != null) {
-                inBackground(ClusterNode.this::publishCrl); // off the view thread: signing takes a moment
-            }
         }
     }
 

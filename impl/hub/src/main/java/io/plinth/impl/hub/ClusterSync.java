@@ -268,15 +268,21 @@ final class ClusterSync implements ClusterMessageHandler, AutoCloseable {
     }
 
     /**
-     * Forgets an instance {@code node} no longer has. Another node may have it too for a moment
-     * (it was re-created there while {@code node} was away): then that node's copy takes its place.
+     * Forgets an instance {@code node} no longer has. Another node may have it too (it was moved
+     * there, or re-created while {@code node} was away): then that node's copy takes its place in
+     * one step, so a request never finds the instance missing meanwhile.
      */
     private void forgetInstance(String node, String instanceId) {
         Endpoint endpoint = endpoints.get(instanceId);
         if (endpoint != null && endpoint.remote() && endpoint.node().equals(node)) {
-            endpoints.remove(instanceId, endpoint);
-            registry.forget(instanceId);
-            mirrorOtherCopy(instanceId);
+            Copy other = copyElsewhere(instanceId);
+            if (other == null) {
+                endpoints.remove(instanceId, endpoint);
+                registry.forget(instanceId);
+            } else {
+                endpoints.put(instanceId, remoteEndpoint(other.node(), other.instance()));
+                mirror(other.node(), other.instance());
+            }
         }
     }
 
@@ -284,21 +290,29 @@ final class ClusterSync implements ClusterMessageHandler, AutoCloseable {
     void localInstanceGone(String instanceId) {
         mirroring = true;
         try {
-            mirrorOtherCopy(instanceId);
+            Copy other = copyElsewhere(instanceId);
+            if (other != null) {
+                mirror(other.node(), other.instance());
+            }
         } finally {
             mirroring = false;
         }
     }
 
-    private void mirrorOtherCopy(String instanceId) {
+    /** An instance as another node publishes it. */
+    private record Copy(String node, Wire.RemoteInstance instance) {
+    }
+
+    /** A copy of an instance in the states other nodes published, or null. */
+    private Copy copyElsewhere(String instanceId) {
         for (Wire.NodeState other : remote.values()) {
             for (Wire.RemoteInstance instance : other.instances()) {
                 if (instance.instanceId().equals(instanceId)) {
-                    mirror(other.node(), instance);
-                    return;
+                    return new Copy(other.node(), instance);
                 }
             }
         }
+        return null;
     }
 
     @Override
