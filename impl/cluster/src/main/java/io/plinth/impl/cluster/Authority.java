@@ -18,6 +18,8 @@ import java.util.HexFormat;
 
 import java.util.List;
 
+import io.plinth.api.error.PlinthException;
+
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.DERSequence;
@@ -45,6 +47,10 @@ import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+import org.bouncycastle.pkcs.PKCSException;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
 
 /**
  * The cluster's certificate authority (seed 000 §4.9): an EC P-256 key and a self-signed
@@ -212,11 +218,27 @@ final class Authority {
 
     private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey key) throws GeneralSecurityException {
         try {
-            ContentSigner signer = new JcaContentSignerBuilder(SIGNATURE).build(key);
-            return new JcaX509CertificateConverter().getCertificate(builder.build(signer));
+            return new JcaX509CertificateConverter().getCertificate(builder.build(new JcaContentSignerBuilder(SIGNATURE).build(key)));
         } catch (OperatorCreationException e) {
             throw new GeneralSecurityException(e);
         }
+    }
+
+    /** The key of a certificate request whose signature shows its sender holds the private key. */
+    static PublicKey provenKey(PKCS10CertificationRequest request) {
+        try {
+            if (!request.isSignatureValid(new JcaContentVerifierProviderBuilder().build(request.getSubjectPublicKeyInfo()))) {
+                throw PlinthException.invalid("the certificate request's signature does not match its key");
+            }
+            return new JcaPKCS10CertificationRequest(request).getPublicKey();
+        } catch (OperatorCreationException | PKCSException | GeneralSecurityException e) {
+            throw PlinthException.invalid("the certificate request cannot be checked: " + e.getMessage());
+        }
+    }
+
+    /** A signer with the CA's key, for what the CA publishes besides certificates (CRLs, OCSP answers). */
+    ContentSigner signer() throws OperatorCreationException {
+        return new JcaContentSignerBuilder(SIGNATURE).build(key);
     }
 
     /** Checks that a certificate was signed by a CA and is valid now. */

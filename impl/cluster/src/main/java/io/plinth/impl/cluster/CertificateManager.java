@@ -42,7 +42,6 @@ import org.bouncycastle.cert.ocsp.UnknownStatus;
 import org.bouncycastle.cert.ocsp.jcajce.JcaBasicOCSPRespBuilder;
 import org.bouncycastle.operator.DigestCalculatorProvider;
 import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.slf4j.Logger;
@@ -126,7 +125,7 @@ final class CertificateManager implements CertificateAuthority {
         } catch (RuntimeException e) {
             throw PlinthException.invalid("csrPem is no PKCS #10 request: " + e.getMessage());
         }
-        PublicKey key = ClusterNode.provenKey(csr);
+        PublicKey key = Authority.provenKey(csr);
         List<GeneralName> names = new ArrayList<>();
         for (String dns : request.dnsNames()) {
             try {
@@ -224,7 +223,7 @@ final class CertificateManager implements CertificateAuthority {
             crl.addExtension(Extension.cRLNumber, false, new CRLNumber(BigInteger.valueOf(nextCrlNumber(now.getTime()))));
             crl.addExtension(Extension.authorityKeyIdentifier, false,
                     new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(authority.certificate()));
-            return crl.build(new JcaContentSignerBuilder("SHA256withECDSA").build(authority.key())).getEncoded();
+            return crl.build(authority.signer()).getEncoded();
         } catch (IOException | OperatorCreationException | java.security.GeneralSecurityException e) {
             throw new IllegalStateException("cannot sign the CRL", e);
         }
@@ -258,7 +257,7 @@ final class CertificateManager implements CertificateAuthority {
             if (nonce != null) {
                 answer.setResponseExtensions(new Extensions(nonce));
             }
-            BasicOCSPResp signed = answer.build(new JcaContentSignerBuilder("SHA256withECDSA").build(authority.key()),
+            BasicOCSPResp signed = answer.build(authority.signer(),
                     new X509CertificateHolder[] {ca}, now);
             return new OCSPRespBuilder().build(OCSPRespBuilder.SUCCESSFUL, signed).getEncoded();
         } catch (IOException | OCSPException | OperatorCreationException | java.security.cert.CertificateEncodingException e) {

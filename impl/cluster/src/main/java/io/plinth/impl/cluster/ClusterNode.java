@@ -40,10 +40,7 @@ import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
-import org.bouncycastle.pkcs.PKCSException;
-import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.InvalidSyntaxException;
@@ -466,7 +463,7 @@ public final class ClusterNode implements ClusterService {
         if (!content.ca().equals(Authority.fingerprint(ca.certificate()))) {
             throw new PlinthException(Reason.DENIED, "this join token is for another cluster");
         }
-        PublicKey key = provenKey(Pem.request(request.csr()));
+        PublicKey key = Authority.provenKey(Pem.request(request.csr()));
         try {
             Authority.alternativeName(request.host());
         } catch (IllegalArgumentException e) {
@@ -499,18 +496,6 @@ public final class ClusterNode implements ClusterService {
         members().stream().filter(member -> !member.self() && member.address() != null) // in the view: those gone have none
                 .forEach(member -> seeds.add(member.address()));
         return List.copyOf(seeds);
-    }
-
-    /** The key of a certificate request whose signature shows its sender holds the private key. */
-    static PublicKey provenKey(PKCS10CertificationRequest request) {
-        try {
-            if (!request.isSignatureValid(new JcaContentVerifierProviderBuilder().build(request.getSubjectPublicKeyInfo()))) {
-                throw PlinthException.invalid("the certificate request's signature does not match its key");
-            }
-            return new JcaPKCS10CertificationRequest(request).getPublicKey();
-        } catch (OperatorCreationException | PKCSException | GeneralSecurityException e) {
-            throw PlinthException.invalid("the certificate request cannot be checked: " + e.getMessage());
-        }
     }
 
     private PKCS10CertificationRequest certificateRequest(KeyPair keys) {
