@@ -492,6 +492,10 @@ public final class LocalHub implements Hub {
      * copy's endpoint is still there, and this waits a little for the new one.
      */
     private Endpoint ownEndpoint(String instanceId) {
+        Endpoint movingHere = instanceId == null ? null : arriving.get(instanceId);
+        if (movingHere != null) {
+            return movingHere; // even once the old copy is gone from this hub
+        }
         Endpoint endpoint = requireEndpoint(instanceId);
         if (!onDrainingNode(endpoint) || !registered(instanceId)) {
             return endpoint;
