@@ -4,7 +4,6 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,7 +11,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -58,7 +56,7 @@ public class CertificatesIT {
         String text = openssl("x509", "-in", "agent.pem", "-noout", "-text");
         assertTrue(text, text.contains("DC = pki-test, O = gateway, OU = certificates, UID = gw-1"));
         assertTrue(text, text.contains("DNS:gw.plinth.internal") && text.contains("URI:https://gw.plinth.internal:8443/"));
-        String pki = "http://127.0.0.1:" + node.httpPort() + "/plinth/api/v1/pki";
+        String pki = node.http().base() + "/pki";
         assertTrue(text, text.contains("URI:" + pki + "/crl") && text.contains("OCSP - URI:" + pki + "/ocsp"));
         Duration lasts = Duration.between(Instant.parse(issued.get("notBefore").asText()), Instant.parse(issued.get("notAfter").asText()));
         assertEquals("an hour, plus the five minutes of clock skew allowed", Duration.ofMinutes(65), lasts);
@@ -124,17 +122,11 @@ public class CertificatesIT {
     }
 
     private static String ocsp() throws Exception {
-        return openssl("ocsp", "-issuer", "ca.pem", "-cert", "agent.pem", "-CAfile", "ca.pem",
-                "-url", "http://127.0.0.1:" + node.httpPort() + "/plinth/api/v1/pki/ocsp");
+        return openssl("ocsp", "-issuer", "ca.pem", "-cert", "agent.pem", "-CAfile", "ca.pem", "-url", node.http().base() + "/pki/ocsp");
     }
 
     /** Runs openssl in the work directory; answers what it printed (standard output and error). */
     private static String openssl(String... arguments) throws Exception {
-        List<String> command = new ArrayList<>(List.of("openssl"));
-        command.addAll(List.of(arguments));
-        Process process = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true).start();
-        String printed = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue("openssl " + arguments[0] + " did not finish", process.waitFor(30, TimeUnit.SECONDS));
-        return printed;
+        return new OpenSsl(work).run(arguments);
     }
 }

@@ -53,7 +53,7 @@ public class CredentialsIT {
     public static void startNode() throws Exception {
         node = new NodeProcess(Path.of("target/nodes/credentials"), 22000);
         node.configure("io.plinth.credentials.cfg", "policies",
-                "shell:* * *, rest:anonymous aws-* *, rest:anonymous test-* *, rest:anonymous other-* add");
+                "shell:* * *, user:admin aws-* *, user:admin test-* *, user:admin other-* add");
         node.start();
         node.awaitUp(Duration.ofSeconds(120));
     }
@@ -169,7 +169,7 @@ public class CredentialsIT {
         assertEquals("an operation name cannot forge an audit line", 400,
                 node.http().post("/credentials/test-hmac/sign%0Aoutcome=ok", "{}").status());
         assertTrue("the refusal is an audit event", Files.readString(node.home().resolve("data/log/karaf.log"))
-                .contains("credential-use caller=rest:anonymous credential=other-hmac operation=sign outcome=denied"));
+                .contains("credential-use caller=user:admin credential=other-hmac operation=sign outcome=denied"));
     }
 
     @Test

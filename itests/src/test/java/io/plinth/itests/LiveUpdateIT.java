@@ -43,7 +43,7 @@ public class LiveUpdateIT extends PlinthTestSupport {
 
     private static final int UPDATES_PER_BUNDLE = 3;
 
-    private final Http http = new Http(HTTP_PORT);
+    private final Http http = http();
 
     @Before
     public void echoTypeAndApi() throws Exception {

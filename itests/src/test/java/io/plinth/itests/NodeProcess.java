@@ -24,6 +24,8 @@ final class NodeProcess implements AutoCloseable {
      */
     private final Http http;
     private Process process;
+    /** The admin secret the node showed on its console at first boot (console.log is rewritten at each start). */
+    private volatile String adminSecret;
 
     /**
      * Unpacks the distribution afresh into {@code directory} and moves every listening port by
@@ -36,8 +38,9 @@ final class NodeProcess implements AutoCloseable {
         Files.createDirectories(home);
         run(List.of("tar", "xzf", System.getProperty("plinth.distribution"), "-C", home.toString(), "--strip-components=1"));
         this.httpPort = 8181 + portOffset;
-        this.http = new Http(httpPort);
+        this.http = new Http(httpsPort(), home.resolve("data"), this::adminLogin);
         setProperty("etc/org.ops4j.pax.web.cfg", "org.osgi.service.http.port", String.valueOf(httpPort));
+        setProperty("etc/org.ops4j.pax.web.cfg", "org.osgi.service.http.port.secure", String.valueOf(httpsPort()));
         setProperty("etc/org.apache.karaf.shell.cfg", "sshPort", String.valueOf(8101 + portOffset));
         setProperty("etc/io.plinth.gateway.cfg", "port", String.valueOf(8080 + portOffset));
         setProperty("etc/io.plinth.gateway.cfg", "adminPort", String.valueOf(9090 + portOffset));
@@ -58,9 +61,35 @@ final class NodeProcess implements AutoCloseable {
         return home;
     }
 
-    /** The port of the REST API (and the web console). */
+    /** The plain HTTP port of the REST API and the web console (closed unless enabled). */
     int httpPort() {
         return httpPort;
+    }
+
+    /** The HTTPS port of the REST API and the web console. */
+    int httpsPort() {
+        return httpPort - 8181 + 8443;
+    }
+
+    /**
+     * {@code admin:SECRET} with the secret the node showed once on its console at first boot, or
+     * null while it has not shown it yet.
+     */
+    String adminLogin() {
+        if (adminSecret == null) {
+            try {
+                Matcher shown = Pattern.compile("secret: (\\S+)").matcher(Files.readString(home.resolve("console.log")));
+                adminSecret = shown.find() ? shown.group(1) : null;
+            } catch (IOException notYet) {
+                return null;
+            }
+        }
+        return adminSecret == null ? null : "admin:" + adminSecret;
+    }
+
+    /** A REST client presenting a client certificate instead of the admin's password. */
+    Http http(javax.net.ssl.KeyManager[] clientKeys) {
+        return new Http(httpsPort(), home.resolve("data"), clientKeys);
     }
 
     /** The port of the discovery DNS server (UDP and TCP). */

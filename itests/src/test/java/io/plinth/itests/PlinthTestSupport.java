@@ -42,6 +42,20 @@ public abstract class PlinthTestSupport {
     static final String ECHO_1 = "mvn:io.plinth.examples/echo/1.0.0";
     static final String ECHO_2 = "mvn:io.plinth.examples/echo/2.0.0";
     static final int HTTP_PORT = 18181;
+    static final int HTTPS_PORT = 18443;
+    /** An admin the tests provision themselves (the node then creates no admin of its own), and its password's SHA-512. */
+    static final String ADMIN = "itest";
+    static final String ADMIN_PASSWORD = "itest-password";
+    private static final String ADMIN_PASSWORD_SHA512 =
+            "cd662aa8e77e9d436c6e92b277cf90a7a6bedfa445952be3eaa4c2520517ed468cf44dcba5361e3a66b4eb0be62d5fd7cebcf0077e412683ee37e57d029ef6b7";
+
+    /**
+     * A REST client of this node, logged in as the tests' admin. Pax Exam also makes the test class
+     * outside the container, where there is no karaf.data: that instance never sends a request.
+     */
+    static Http http() {
+        return new Http(HTTPS_PORT, java.nio.file.Path.of(System.getProperty("karaf.data", "target")), () -> ADMIN + ":" + ADMIN_PASSWORD);
+    }
 
     @Inject
     protected BundleContext bundleContext;
@@ -65,6 +79,8 @@ public abstract class PlinthTestSupport {
                 when(Boolean.getBoolean("plinth.keep")).useOptions(keepRuntimeFolder()),
                 logLevel(LogLevel.INFO),
                 editConfigurationFilePut("etc/org.ops4j.pax.web.cfg", "org.osgi.service.http.port", String.valueOf(HTTP_PORT)),
+                editConfigurationFilePut("etc/org.ops4j.pax.web.cfg", "org.osgi.service.http.port.secure", String.valueOf(HTTPS_PORT)),
+                editConfigurationFilePut("etc/users.properties", ADMIN, "{CRYPT}" + ADMIN_PASSWORD_SHA512 + "{CRYPT},admin"),
                 editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort", "18101"),
                 editConfigurationFilePut("etc/io.plinth.gateway.cfg", "port", "18080"),
                 editConfigurationFilePut("etc/io.plinth.gateway.cfg", "adminPort", "19090"),

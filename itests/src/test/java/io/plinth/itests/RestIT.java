@@ -19,7 +19,7 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 @ExamReactorStrategy(PerClass.class)
 public class RestIT extends PlinthTestSupport {
 
-    private final Http http = new Http(HTTP_PORT);
+    private final Http http = http();
 
     @Before
     public void up() throws Exception {

@@ -62,7 +62,7 @@ final class Authority {
 
     private static final String SIGNATURE = "SHA256withECDSA";
     /** Certificates start a little in the past: clocks of the nodes are never quite the same. */
-    private static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
+    static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
     private static final SecureRandom RANDOM = new SecureRandom();
     /**
      * The Plinth capabilities extension: a SEQUENCE of UTF8Strings naming the sub-systems an agent
@@ -96,6 +96,24 @@ final class Authority {
             return new Authority(pair.getPrivate(), sign(builder, pair.getPrivate()));
         } catch (GeneralSecurityException | CertIOException e) {
             throw new IllegalStateException("cannot create the cluster CA", e);
+        }
+    }
+
+    /**
+     * A self-signed certificate for a node in no cluster ({@code CN=<node>, O=plinth}): what its
+     * management channels present until it has a node certificate; its admins pin it.
+     */
+    static X509Certificate selfSigned(KeyPair pair, String nodeName, List<GeneralName> names, Duration validity) {
+        X500Name subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.O, "plinth").addRDN(BCStyle.CN, nodeName).build();
+        try {
+            X509v3CertificateBuilder builder = builder(subject, subject, pair.getPublic(), validity)
+                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
+                    .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
+                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
+                    .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names.toArray(GeneralName[]::new)));
+            return sign(builder, pair.getPrivate());
+        } catch (GeneralSecurityException | CertIOException e) {
+            throw new IllegalStateException("cannot make the self-signed certificate of " + nodeName, e);
         }
     }
 

@@ -12,10 +12,11 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
 
-import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 import io.plinth.api.cluster.ClusterMember;
@@ -74,13 +75,13 @@ final class ClusterChannel implements AutoCloseable {
     private final ServiceRegistration<ClusterMessaging> registration;
 
     ClusterChannel(String cluster, String nodeName, InetSocketAddress bind, List<InetSocketAddress> seeds,
-                   NodeFiles.KeyEntry identity, BundleContext context, Consumer<List<String>> othersSeen,
+                   X509ExtendedKeyManager keys, X509Certificate ca, BundleContext context, Consumer<List<String>> othersSeen,
                    NodeStates.Marks marks, X509CRL crl) throws Exception {
         TCP transport = new TCP().setBindAddress(bind.getAddress()).setBindPort(bind.getPort()).setPortRange(0);
         transport.disableDiagnostics();
         // Our own factory from JGroups' TLS one, so TLS stays off in the transport (it would replace the factory).
         TLS tls = new TLS().enabled(true).setProtocols(new String[] {"TLSv1.3"}).setClientAuth(TLSClientAuth.NEED)
-                .setSSLContext(mutualTls(identity, crl));
+                .setSSLContext(mutualTls(keys, ca, crl));
         handshakes = new HandshakeDeadline(tls.createSocketFactory(), HANDSHAKE_MILLIS);
         transport.setSocketFactory(handshakes);
         this.bind = bind;
@@ -227,17 +228,11 @@ final class ClusterChannel implements AutoCloseable {
     }
 
     /**
-     * This node's key and certificate for both ends of every connection; only the cluster CA
-     * trusted, and only certificates its CRL does not revoke.
+     * This node's key and certificate for both ends of every connection — the current ones at each
+     * handshake, so a renewed certificate needs no new channel; only the cluster CA trusted, and
+     * only certificates its CRL does not revoke.
      */
-    private SSLContext mutualTls(NodeFiles.KeyEntry identity, X509CRL crl) throws GeneralSecurityException, IOException {
-        char[] inMemory = new char[0];
-        KeyStore keys = KeyStore.getInstance("PKCS12");
-        keys.load(null, null);
-        keys.setKeyEntry("node", identity.key(), inMemory, identity.chain());
-        KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        keyManagers.init(keys, inMemory);
-        X509Certificate ca = identity.chain()[identity.chain().length - 1];
+    private SSLContext mutualTls(X509ExtendedKeyManager keys, X509Certificate ca, X509CRL crl) throws GeneralSecurityException, IOException {
         KeyStore trusted = KeyStore.getInstance("PKCS12");
         trusted.load(null, null);
         trusted.setCertificateEntry("cluster-ca", ca);
@@ -245,7 +240,7 @@ final class ClusterChannel implements AutoCloseable {
         trustManagers.init(trusted);
         trust = new RevocationTrust((X509ExtendedTrustManager) trustManagers.getTrustManagers()[0], ca, crl);
         SSLContext tls = SSLContext.getInstance("TLSv1.3");
-        tls.init(keyManagers.getKeyManagers(), new TrustManager[] {trust}, null);
+        tls.init(new KeyManager[] {keys}, new TrustManager[] {trust}, null);
         // A resumed session skips the certificate checks, so a revoked node could come back on an
         // old ticket: sessions older than a second are not resumed. Connections are long-lived.
         tls.getServerSessionContext().setSessionTimeout(1);

@@ -31,6 +31,7 @@ import io.plinth.api.cluster.JoinToken;
 import io.plinth.api.cluster.NodeState;
 import io.plinth.api.component.ComponentController;
 import io.plinth.api.pki.CertificateAuthority;
+import io.plinth.api.pki.ManagementTls;
 import io.plinth.api.error.PlinthException;
 import io.plinth.api.error.Reason;
 import io.plinth.support.HostPort;
@@ -38,6 +39,7 @@ import io.plinth.support.Threads;
 
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
@@ -101,11 +103,12 @@ public final class ClusterNode implements ClusterService {
         String seedResolver() default "";
 
         @AttributeDefinition(description = "Base URL of the CA's revocation services (its /crl and /ocsp), named in the certificates"
-                + " it issues; empty means this node's REST API: http://advertisedHost:HTTP_PORT/plinth/api/v1/pki")
+                + " it issues; empty means this node's REST API: https://advertisedHost:HTTPS_PORT/plinth/api/v1/pki"
+                + " (http and the plain port when plain HTTP is enabled)")
         String pkiUrl() default "";
 
-        @AttributeDefinition(description = "Days a node certificate is valid")
-        int certificateDays() default 365;
+        @AttributeDefinition(description = "Minutes a node certificate is valid; each node renews its own at half-life")
+        int certificateMinutes() default 60;
 
         @AttributeDefinition(description = "Days the cluster CA certificate is valid")
         int caDays() default 365;
@@ -114,6 +117,9 @@ public final class ClusterNode implements ClusterService {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
     private static final String NODE_KEYS = "node";
     private static final String CA_KEYS = "ca";
+    /** The key and self-signed certificate a node in no cluster presents on its management channels. */
+    private static final String SELF_SIGNED_KEYS = "self-signed";
+    private static final Duration SELF_SIGNED_VALIDITY = Duration.ofDays(365);
     private static final String NAME = "[A-Za-z0-9][A-Za-z0-9._-]{0,62}";
     private static final String CLUSTER_NAME = "[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?";
     private static final Duration MAX_TOKEN_TTL = Duration.ofHours(24);
@@ -121,7 +127,9 @@ public final class ClusterNode implements ClusterService {
     private static final long MARK_PATIENCE_SECONDS = 6;
     private static final long DRAIN_CHECK_MILLIS = 500;
     static final long SEED_REFRESH_SECONDS = 5;
+    private static final long RENEWAL_RETRY_SECONDS = 10;
     private static final int DEFAULT_HTTP_PORT = 8181;
+    private static final int DEFAULT_HTTPS_PORT = 8443;
 
     private Config config;
     private BundleContext bundleContext;
@@ -153,10 +161,16 @@ public final class ClusterNode implements ClusterService {
     private ServiceRegistration<CertificateAuthority> certificateAuthority;
     private volatile CertificateManager certificateManager;
     private CrlSync crls;
+    /** What the management channels (REST, web console, gateway admin) present and accept. */
+    private final NodeTls managementTls = new NodeTls();
+    private ServiceRegistration<ManagementTls> managementTlsRegistration;
     private final Object drainWatchLock = new Object();
     private ScheduledFuture<?> drainWatch;
     /** DNS lookups may take seconds: never on the thread that connects and watches drains. */
     private ScheduledExecutorService seedLookups;
+    /** Renews this node's certificate; its own thread, as a renewal may wait on the CA's node. */
+    private ScheduledExecutorService renewals;
+    private ScheduledFuture<?> nextRenewal;
 
     @Activate
     synchronized void activate(Config configuration, BundleContext context) throws UnknownHostException {
@@ -175,11 +189,14 @@ public final class ClusterNode implements ClusterService {
         identity = files.keyEntry(NODE_KEYS).orElse(null);
         authority = files.keyEntry(CA_KEYS).map(ca -> new Authority(ca.key(), ca.certificate())).orElse(null);
         channelStarter = Executors.newSingleThreadScheduledExecutor(Threads.named("plinth-cluster-channel"));
-        crls = new CrlSync(() -> channel, () -> certificateManager, files, this::inBackground);
+        crls = new CrlSync(() -> channel, () -> certificateManager, files, this::inBackground, managementTls::revocations);
         if (authority != null) {
             startCertificateAuthority(); // first: the join service records the certificates it issues there
             startJoinServer();
         }
+        presentIdentity();
+        java.util.Optional.ofNullable(crls.current()).ifPresent(managementTls::revocations);
+        managementTlsRegistration = context.registerService(ManagementTls.class, managementTls, null);
         nodeStates = new NodeStates(() -> channel == null ? null : channel.messaging(),
                 !files.membership().map(NodeFiles.Membership::unavailable).orElse(false),
                 files.membership().map(NodeFiles.Membership::draining).orElse(false), new StatesOwner());
@@ -188,6 +205,8 @@ public final class ClusterNode implements ClusterService {
         crlRegistration = context.registerService(ClusterMessageHandler.class, crls,
                 new java.util.Hashtable<>(java.util.Map.of(ClusterMessageHandler.TOPIC, CrlSync.TOPIC)));
         files.membership().ifPresent(this::startChannel);
+        renewals = Executors.newSingleThreadScheduledExecutor(Threads.named("plinth-cluster-renewal"));
+        scheduleRenewal();
         seedLookups = Executors.newSingleThreadScheduledExecutor(Threads.named("plinth-cluster-seeds"));
         if (!dnsSeeds.isEmpty()) {
             seedLookups.scheduleWithFixedDelay(this::refreshSeeds, SEED_REFRESH_SECONDS, SEED_REFRESH_SECONDS, TimeUnit.SECONDS);
@@ -196,6 +215,7 @@ public final class ClusterNode implements ClusterService {
 
     @Deactivate
     synchronized void deactivate() throws InterruptedException {
+        managementTlsRegistration.unregister();
         if (certificateAuthority != null) {
             certificateAuthority.unregister();
             certificateAuthority = null;
@@ -206,6 +226,7 @@ public final class ClusterNode implements ClusterService {
             joinServer = null;
         }
         seedLookups.shutdownNow();
+        renewals.shutdownNow();
         channelStarter.shutdownNow();
         channelStarter.awaitTermination(30, TimeUnit.SECONDS);
         nodeStates.farewell(false);
@@ -326,6 +347,7 @@ public final class ClusterNode implements ClusterService {
             files.forgetMembership(NODE_KEYS); // before the others see it gone: it is in no cluster from then on
         }
         identity = null;
+        presentIdentity();
         channel = null;
         current.close();
         nodeStates.retired();
@@ -393,7 +415,7 @@ public final class ClusterNode implements ClusterService {
         String nodeId = Authority.newId();
         X509Certificate certificate = ca.certifyNode(node.getPublic(), nodeName, nodeId, advertisedHost, nodeValidity());
         files.saveKeyEntry(CA_KEYS, new NodeFiles.KeyEntry(ca.key(), new X509Certificate[] {ca.certificate()}));
-        become(new NodeFiles.Membership(clusterName, nodeName, nodeId, Authority.fingerprint(ca.certificate()), List.of(), false, false),
+        become(new NodeFiles.Membership(clusterName, nodeName, nodeId, Authority.fingerprint(ca.certificate()), null, List.of(), false, false),
                 new NodeFiles.KeyEntry(node.getPrivate(), new X509Certificate[] {certificate, ca.certificate()}));
         authority = ca;
         nodeNames.add(nodeName);
@@ -447,7 +469,7 @@ public final class ClusterNode implements ClusterService {
         if (!certificate.getPublicKey().equals(keys.getPublic())) {
             throw new PlinthException(Reason.FAILED, "the seed certified a key other than this node's");
         }
-        become(new NodeFiles.Membership(answer.cluster(), nodeName, answer.nodeId(), content.ca(), answer.seeds(), false, false),
+        become(new NodeFiles.Membership(answer.cluster(), nodeName, answer.nodeId(), content.ca(), content.seed(), answer.seeds(), false, false),
                 new NodeFiles.KeyEntry(keys.getPrivate(), new X509Certificate[] {certificate, ca}));
         LOG.info("Joined cluster {} through {} as node {} ({})", answer.cluster(), content.seed(), nodeName, answer.nodeId());
         return info();
@@ -511,7 +533,122 @@ public final class ClusterNode implements ClusterService {
         files.saveKeyEntry(NODE_KEYS, keys);
         files.saveMembership(membership);
         identity = keys;
+        presentIdentity();
+        scheduleRenewal();
         startChannel(membership);
+    }
+
+    /** Renews this node's certificate when it is due ({@link NodeRenewal#due}), at once if it lapsed. */
+    private void scheduleRenewal() {
+        NodeFiles.KeyEntry current = identity;
+        if (current == null) {
+            return;
+        }
+        Instant due = NodeRenewal.due(current.certificate(), java.util.concurrent.ThreadLocalRandom.current().nextDouble(-1, 1));
+        renewIn(Math.max(0, Duration.between(Instant.now(), due).toMillis()));
+    }
+
+    private synchronized void renewIn(long millis) {
+        if (nextRenewal != null) {
+            nextRenewal.cancel(false);
+        }
+        nextRenewal = renewals.isShutdown() ? null : renewals.schedule(this::renewIdentity, millis, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * A fresh key and a certificate for it from the CA's node (or this node's own CA), presented at
+     * the next handshake of every channel; the old key is forgotten. Tried again shortly when the
+     * CA cannot be reached.
+     */
+    private void renewIdentity() {
+        NodeFiles.KeyEntry current = identity;
+        Optional<NodeFiles.Membership> membership = files.membership();
+        if (current == null || membership.isEmpty()) {
+            return;
+        }
+        if (authority == null && membership.get().authority() == null) {
+            LOG.warn("This node's membership names no CA node to renew its certificate at (valid until {}); join again with a token",
+                    current.certificate().getNotAfter().toInstant());
+            return;
+        }
+        try {
+            KeyPair keys = Authority.newKeyPair();
+            JoinProtocol.Renewal request = NodeRenewal.request(current, Pem.of(certificateRequest(keys)), advertisedHost);
+            JoinProtocol.Renewed answer = authority != null ? grantRenewal(request)
+                    : JoinClient.renew(membership.get().authority(), membership.get().caFingerprint(), request);
+            NodeFiles.KeyEntry renewed = NodeRenewal.accept(answer, membership.get().caFingerprint(), current, keys);
+            synchronized (files) {
+                if (identity != current) {
+                    return; // the node left or joined meanwhile
+                }
+                files.saveKeyEntry(NODE_KEYS, renewed);
+                identity = renewed;
+            }
+            if (certificateManager != null) {
+                certificateManager.protect(renewed.certificate());
+            }
+            presentIdentity();
+            LOG.info("Renewed this node's certificate: serial {}, valid until {}", renewed.certificate().getSerialNumber().toString(16),
+                    renewed.certificate().getNotAfter().toInstant());
+            scheduleRenewal();
+        } catch (RuntimeException e) {
+            LOG.warn("Cannot renew this node's certificate (valid until {}): {}; trying again in {} s",
+                    current.certificate().getNotAfter().toInstant(), e.getMessage(), RENEWAL_RETRY_SECONDS);
+            renewIn(TimeUnit.SECONDS.toMillis(RENEWAL_RETRY_SECONDS));
+        }
+    }
+
+    /** The CA node's side of a renewal (its own, or a member's through the join service). */
+    private JoinProtocol.Renewed grantRenewal(JoinProtocol.Renewal request) {
+        Authority ca = authority;
+        CertificateManager ledger = certificateManager;
+        if (ca == null || ledger == null) {
+            throw new PlinthException(Reason.UNAVAILABLE, "this node holds no CA");
+        }
+        return NodeRenewal.grant(request, ca, ledger, node -> {
+            synchronized (nodeNames) {
+                return nodeNames.contains(node);
+            }
+        }, nodeValidity());
+    }
+
+    /**
+     * Has the management channels present this node's certificate, or a self-signed one while it is
+     * in no cluster; writes what a client should trust (the cluster CA, or that self-signed
+     * certificate) to {@code management-ca.pem} for admins to pin.
+     */
+    private void presentIdentity() {
+        NodeFiles.KeyEntry keys = identity;
+        X509Certificate clusterCa = keys == null ? null : keys.chain()[keys.chain().length - 1];
+        NodeFiles.KeyEntry presented = keys != null ? keys : selfSigned();
+        managementTls.use(presented, clusterCa);
+        synchronized (files) {
+            files.saveTrustAnchor(Pem.of(presented.chain()[presented.chain().length - 1]));
+        }
+    }
+
+    /** The self-signed key and certificate, made on first use and again when less than a month of it is left. */
+    private NodeFiles.KeyEntry selfSigned() {
+        synchronized (files) {
+            java.util.Optional<NodeFiles.KeyEntry> kept = files.keyEntry(SELF_SIGNED_KEYS)
+                    .filter(entry -> entry.certificate().getNotAfter().toInstant().isAfter(java.time.Instant.now().plus(Duration.ofDays(30))));
+            if (kept.isPresent()) {
+                return kept.get();
+            }
+            KeyPair pair = Authority.newKeyPair();
+            List<GeneralName> names = new java.util.ArrayList<>();
+            for (String name : new java.util.LinkedHashSet<>(List.of("localhost", "127.0.0.1", advertisedHost, nodeName))) {
+                try {
+                    names.add(Authority.alternativeName(name));
+                } catch (IllegalArgumentException notAName) {
+                    // a node name that is no DNS name is not named in the certificate
+                }
+            }
+            NodeFiles.KeyEntry made = new NodeFiles.KeyEntry(pair.getPrivate(), new X509Certificate[] {
+                    Authority.selfSigned(pair, nodeName, names, SELF_SIGNED_VALIDITY)});
+            files.saveKeyEntry(SELF_SIGNED_KEYS, made);
+            return made;
+        }
     }
 
     /** Connects the cluster channel, in the background: a node alone waits a while for others. */
@@ -525,7 +662,8 @@ public final class ClusterNode implements ClusterService {
             NodeFiles.Membership membership = files.membership().orElseThrow();
             String host = config.clusterHost().isBlank() ? advertisedHost : config.clusterHost();
             channel = new ClusterChannel(cluster, nodeName, new InetSocketAddress(InetAddress.getByName(host), config.clusterPort()),
-                    seeds(membership), identity, bundleContext, this::rememberSeeds, new NodeStates.Marks(
+                    seeds(membership), managementTls.keyManager(), identity.chain()[identity.chain().length - 1], bundleContext,
+                    this::rememberSeeds, new NodeStates.Marks(
                             membership.unavailable() ? Set.of(nodeName) : Set.of(), membership.draining() ? Set.of(nodeName) : Set.of()),
                     crls.current());
             nodeStates.connected();
@@ -606,7 +744,7 @@ public final class ClusterNode implements ClusterService {
 
     private void startJoinServer() {
         try {
-            joinServer = new JoinServer(config.joinHost(), config.joinPort(), identity, this::admit);
+            joinServer = new JoinServer(config.joinHost(), config.joinPort(), managementTls.keyManager(), this::admit, this::grantRenewal);
             joinServerProblem = null;
         } catch (Exception e) {
             joinServerProblem = e.toString();
@@ -631,20 +769,30 @@ public final class ClusterNode implements ClusterService {
         }
     }
 
-    /** Where this node's REST API publishes revocation: pkiUrl, else this node's address and HTTP port. */
+    /**
+     * Where this node's REST API publishes revocation: pkiUrl, else this node's address with the
+     * plain HTTP port when an admin enabled it (CRL and OCSP clients prefer plain HTTP), else the HTTPS port.
+     */
     private String revocationUrl() {
         if (!config.pkiUrl().isBlank()) {
             return config.pkiUrl().trim().replaceAll("/+$", "");
         }
-        int port = DEFAULT_HTTP_PORT;
+        java.util.Dictionary<String, Object> web = null;
         try {
-            Configuration[] web = configurations.listConfigurations("(service.pid=org.ops4j.pax.web)");
-            Object configured = web == null || web[0].getProperties() == null ? null : web[0].getProperties().get("org.osgi.service.http.port");
-            port = configured == null ? port : Integer.parseInt(configured.toString().trim());
-        } catch (IOException | InvalidSyntaxException | NumberFormatException e) {
-            LOG.warn("Cannot read the HTTP port ({}); certificates name port {} for revocation", e.toString(), port);
+            Configuration[] found = configurations.listConfigurations("(service.pid=org.ops4j.pax.web)");
+            web = found == null ? null : found[0].getProperties();
+        } catch (IOException | InvalidSyntaxException e) {
+            LOG.warn("Cannot read the web server's configuration ({}); certificates name its default ports for revocation", e.toString());
         }
-        return "http://" + new HostPort(advertisedHost, port) + "/plinth/api/v1/pki";
+        boolean plain = web != null && Boolean.parseBoolean(String.valueOf(web.get("org.osgi.service.http.enabled")).trim());
+        String portKey = plain ? "org.osgi.service.http.port" : "org.osgi.service.http.port.secure";
+        int port = plain ? DEFAULT_HTTP_PORT : DEFAULT_HTTPS_PORT;
+        try {
+            port = web == null || web.get(portKey) == null ? port : Integer.parseInt(web.get(portKey).toString().trim());
+        } catch (NumberFormatException e) {
+            LOG.warn("{} is no port number; certificates name port {} for revocation", portKey, port);
+        }
+        return (plain ? "http://" : "https://") + new HostPort(advertisedHost, port) + "/plinth/api/v1/pki";
     }
 
     /** The Karaf instance's name, which the hub shows as its members' node, unless it is Karaf's default; else the host name. */
@@ -654,6 +802,6 @@ public final class ClusterNode implements ClusterService {
     }
 
     private Duration nodeValidity() {
-        return Duration.ofDays(config.certificateDays());
+        return Duration.ofMinutes(Math.max(1, config.certificateMinutes()));
     }
 }

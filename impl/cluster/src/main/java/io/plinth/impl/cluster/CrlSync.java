@@ -31,8 +31,12 @@ final class CrlSync implements ClusterMessageHandler {
     private final Consumer<Runnable> inBackground;
     private final Object publication = new Object();
     private volatile byte[] pending;
+    /** Who else hears of each CRL taken. */
+    private final Consumer<X509CRL> taken;
 
-    CrlSync(Supplier<ClusterChannel> channel, Supplier<CertificateManager> authority, NodeFiles files, Consumer<Runnable> inBackground) {
+    CrlSync(Supplier<ClusterChannel> channel, Supplier<CertificateManager> authority, NodeFiles files, Consumer<Runnable> inBackground,
+            Consumer<X509CRL> taken) {
+        this.taken = taken;
         this.channel = channel;
         this.authority = authority;
         this.files = files;
@@ -53,6 +57,7 @@ final class CrlSync implements ClusterMessageHandler {
         }
         synchronized (publication) { // one at a time: a CRL made before a revocation never goes out after it
             byte[] crl = manager.crl();
+            taken.accept(Pem.crl(crl)); // the CA's own: in force here at once, even while the channel still connects
             take(crl);
             ClusterChannel current = channel.get();
             if (current != null) {
@@ -98,6 +103,7 @@ final class CrlSync implements ClusterMessageHandler {
             synchronized (files) {
                 files.saveCrl(der);
             }
+            taken.accept(crl);
         }
     }
 }

@@ -2,7 +2,6 @@ package io.plinth.impl.cluster;
 
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,19 +12,18 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509ExtendedTrustManager;
 
 import io.plinth.api.error.PlinthException;
 import io.plinth.api.error.Reason;
 import io.plinth.support.HostPort;
 
 /**
- * The new node's side of the join exchange: it trusts the seed only if the seed's certificate
- * was issued by the CA whose fingerprint the token carries, so a token sent to the wrong place
- * reveals nothing (the TLS handshake fails before the request, and its secret, is sent).
+ * The new node's side of the join exchange, and a member's side of a renewal: it trusts the seed
+ * only if the seed's certificate was issued by the CA whose fingerprint the token (or the
+ * membership) carries, so a token sent to the wrong place reveals nothing (the TLS handshake fails
+ * before the request, and its secret, is sent).
  */
 final class JoinClient {
 
@@ -36,31 +34,40 @@ final class JoinClient {
     }
 
     static JoinProtocol.Answer join(Tokens.Content token, JoinProtocol.Request request) {
-        PinnedTrust trust = new PinnedTrust(token.ca(), seedHost(token.seed()));
+        return post(token.seed(), token.ca(), JoinProtocol.PATH, request, JoinProtocol.Answer.class);
+    }
+
+    /** A member renews its certificate at the CA's node ({@code authority}: its join service, host:port). */
+    static JoinProtocol.Renewed renew(String authority, String caFingerprint, JoinProtocol.Renewal renewal) {
+        return post(authority, caFingerprint, JoinProtocol.RENEW_PATH, renewal, JoinProtocol.Renewed.class);
+    }
+
+    private static <T> T post(String seed, String caFingerprint, String path, Object body, Class<T> answerType) {
+        PinnedTrust trust = new PinnedTrust(caFingerprint, seedHost(seed));
         HttpResponse<String> response;
         try {
             SSLContext tls = SSLContext.getInstance("TLSv1.3");
             tls.init(null, new TrustManager[] {trust}, null);
             HttpClient client = HttpClient.newBuilder().sslContext(tls).connectTimeout(CONNECT_TIMEOUT).build();
-            response = client.send(HttpRequest.newBuilder(URI.create("https://" + token.seed() + JoinProtocol.PATH))
+            response = client.send(HttpRequest.newBuilder(URI.create("https://" + seed + path))
                     .timeout(ANSWER_TIMEOUT).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(JoinProtocol.JSON.writeValueAsString(request))).build(),
+                    .POST(HttpRequest.BodyPublishers.ofString(JoinProtocol.JSON.writeValueAsString(body))).build(),
                     HttpResponse.BodyHandlers.ofString());
         } catch (SSLHandshakeException e) {
             String refusal = trust.refusal;
             throw new PlinthException(refusal != null ? Reason.DENIED : Reason.UNAVAILABLE,
-                    refusal != null ? refusal : "no TLS connection to the seed " + token.seed() + ": " + e.getMessage());
+                    refusal != null ? refusal : "no TLS connection to the seed " + seed + ": " + e.getMessage());
         } catch (ConnectException e) {
-            throw new PlinthException(Reason.UNAVAILABLE, "cannot reach the seed " + token.seed() + " the token names: " + e);
+            throw new PlinthException(Reason.UNAVAILABLE, "cannot reach the seed " + seed + ": " + e);
         } catch (IOException | GeneralSecurityException e) {
-            throw new PlinthException(Reason.UNAVAILABLE, "joining through " + token.seed() + " failed: " + e);
+            throw new PlinthException(Reason.UNAVAILABLE, "POST " + path + " at " + seed + " failed: " + e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new PlinthException(Reason.UNAVAILABLE, "interrupted while joining");
+            throw new PlinthException(Reason.UNAVAILABLE, "interrupted while talking to " + seed);
         }
         try {
             if (response.statusCode() == 200) {
-                return JoinProtocol.JSON.readValue(response.body(), JoinProtocol.Answer.class);
+                return JoinProtocol.JSON.readValue(response.body(), answerType);
             }
             JoinProtocol.ErrorBody error = JoinProtocol.JSON.readValue(response.body(), JoinProtocol.ErrorBody.class);
             Reason reason = switch (response.statusCode()) {
@@ -68,9 +75,9 @@ final class JoinClient {
                 case 403 -> Reason.DENIED;
                 default -> Reason.FAILED;
             };
-            throw new PlinthException(reason, "the seed " + token.seed() + " refused: " + error.message());
+            throw new PlinthException(reason, "the seed " + seed + " refused: " + error.message());
         } catch (IOException e) {
-            throw new PlinthException(Reason.FAILED, "the seed " + token.seed() + " answered " + response.statusCode() + " in a form not understood");
+            throw new PlinthException(Reason.FAILED, "the seed " + seed + " answered " + response.statusCode() + " in a form not understood");
         }
     }
 
@@ -86,7 +93,7 @@ final class JoinClient {
      * Trusts a server chain only if it leads to the one CA certificate with the pinned fingerprint
      * and names the seed's address: another member cannot pose as the seed and collect the token.
      */
-    private static final class PinnedTrust extends X509ExtendedTrustManager {
+    private static final class PinnedTrust extends ChainTrust {
         private final String caFingerprint;
         private final String seedHost;
         /** Why the seed was not trusted, for the person joining. */
@@ -145,28 +152,8 @@ final class JoinClient {
         }
 
         @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-            checkServerTrusted(chain, authType);
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-            checkServerTrusted(chain, authType);
-        }
-
-        @Override
         public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
             throw new CertificateException("a joining node serves nobody");
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-            checkClientTrusted(chain, authType);
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-            checkClientTrusted(chain, authType);
         }
 
         @Override

@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import javax.net.ssl.SSLException;
+import javax.net.ssl.X509ExtendedKeyManager;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
@@ -39,8 +40,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Where new nodes redeem join tokens: HTTPS (TLS 1.3 only) with this node's certificate. Clients
- * have no certificate yet, so none is asked for; the token is their credential. One thread: joins are rare.
+ * Where new nodes redeem join tokens and members renew their certificates: HTTPS (TLS 1.3 only)
+ * with this node's current certificate. Clients may have no certificate yet (or an expired one),
+ * so none is asked for; the token, or the proof of the old key, is their credential. One thread:
+ * joins and renewals are rare.
  */
 final class JoinServer implements AutoCloseable {
 
@@ -54,9 +57,9 @@ final class JoinServer implements AutoCloseable {
     private final Channel server;
     private final java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
 
-    JoinServer(String host, int port, NodeFiles.KeyEntry identity, Function<JoinProtocol.Request, JoinProtocol.Answer> admit)
-            throws SSLException, InterruptedException {
-        SslContext tls = SslContextBuilder.forServer(identity.key(), identity.chain()).sslProvider(SslProvider.JDK)
+    JoinServer(String host, int port, X509ExtendedKeyManager keys, Function<JoinProtocol.Request, JoinProtocol.Answer> admit,
+               Function<JoinProtocol.Renewal, JoinProtocol.Renewed> renew) throws SSLException, InterruptedException {
+        SslContext tls = SslContextBuilder.forServer(keys).sslProvider(SslProvider.JDK)
                 .protocols("TLSv1.3").clientAuth(ClientAuth.NONE).build();
         try {
             server = new ServerBootstrap().group(loop).channel(NioServerSocketChannel.class)
@@ -71,7 +74,7 @@ final class JoinServer implements AutoCloseable {
                             channel.closeFuture().addListener(closed -> connections.decrementAndGet());
                             channel.eventLoop().schedule(() -> channel.close(), DEADLINE_SECONDS, TimeUnit.SECONDS);
                             channel.pipeline().addLast(tls.newHandler(channel.alloc()), new HttpServerCodec(),
-                                    new HttpObjectAggregator(MAX_REQUEST_BYTES), new Handler(admit));
+                                    new HttpObjectAggregator(MAX_REQUEST_BYTES), new Handler(admit, renew));
                         }
                     })
                     .bind(new InetSocketAddress(host, port)).sync().channel();
@@ -90,28 +93,32 @@ final class JoinServer implements AutoCloseable {
 
     private static final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
         private final Function<JoinProtocol.Request, JoinProtocol.Answer> admit;
+        private final Function<JoinProtocol.Renewal, JoinProtocol.Renewed> renew;
 
-        Handler(Function<JoinProtocol.Request, JoinProtocol.Answer> admit) {
+        Handler(Function<JoinProtocol.Request, JoinProtocol.Answer> admit, Function<JoinProtocol.Renewal, JoinProtocol.Renewed> renew) {
             this.admit = admit;
+            this.renew = renew;
         }
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-            if (!request.method().equals(HttpMethod.POST) || !JoinProtocol.PATH.equals(request.uri())) {
-                error(ctx, HttpResponseStatus.NOT_FOUND, "only POST " + JoinProtocol.PATH + " is served here");
+            boolean join = JoinProtocol.PATH.equals(request.uri());
+            if (!request.method().equals(HttpMethod.POST) || !join && !JoinProtocol.RENEW_PATH.equals(request.uri())) {
+                error(ctx, HttpResponseStatus.NOT_FOUND, "only POST " + JoinProtocol.PATH + " and " + JoinProtocol.RENEW_PATH + " are served here");
                 return;
             }
             try {
-                JoinProtocol.Request join = JoinProtocol.JSON.readValue(request.content().toString(StandardCharsets.UTF_8),
-                        JoinProtocol.Request.class);
-                respond(ctx, HttpResponseStatus.OK, JoinProtocol.JSON.writeValueAsString(admit.apply(join)));
+                String body = request.content().toString(StandardCharsets.UTF_8);
+                Object answer = join ? admit.apply(JoinProtocol.JSON.readValue(body, JoinProtocol.Request.class))
+                        : renew.apply(JoinProtocol.JSON.readValue(body, JoinProtocol.Renewal.class));
+                respond(ctx, HttpResponseStatus.OK, JoinProtocol.JSON.writeValueAsString(answer));
             } catch (PlinthException e) {
                 error(ctx, HttpResponseStatus.valueOf(e.reason().httpStatus()), e.getMessage());
             } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException | NullPointerException e) {
-                error(ctx, HttpResponseStatus.BAD_REQUEST, "not a join request: " + e.getMessage());
+                error(ctx, HttpResponseStatus.BAD_REQUEST, "not a " + (join ? "join" : "renewal") + " request: " + e.getMessage());
             } catch (RuntimeException e) {
-                LOG.warn("A join request failed", e);
-                error(ctx, HttpResponseStatus.INTERNAL_SERVER_ERROR, "the seed could not admit the node: " + e);
+                LOG.warn("A {} request failed", join ? "join" : "renewal", e);
+                error(ctx, HttpResponseStatus.INTERNAL_SERVER_ERROR, "the seed could not " + (join ? "admit" : "renew") + " the node: " + e);
             }
         }
 

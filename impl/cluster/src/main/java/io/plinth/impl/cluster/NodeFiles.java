@@ -35,25 +35,26 @@ import org.slf4j.LoggerFactory;
 final class NodeFiles {
 
     /**
-     * What a node remembers of its cluster. {@code unavailable}: an admin marked the node so;
-     * {@code draining}: it is being decommissioned (both kept across restarts).
+     * What a node remembers of its cluster. {@code authority}: the join service (host:port) of the
+     * CA's node, where it renews its certificate (null on the CA's node); {@code unavailable}: an
+     * admin marked the node so; {@code draining}: it is being decommissioned (both kept across restarts).
      */
-    record Membership(String cluster, String node, String nodeId, String caFingerprint, List<String> seeds, boolean unavailable,
-                      boolean draining) {
+    record Membership(String cluster, String node, String nodeId, String caFingerprint, String authority, List<String> seeds,
+                      boolean unavailable, boolean draining) {
         Membership {
             seeds = seeds == null ? List.of() : List.copyOf(seeds);
         }
 
         Membership withSeeds(List<String> newSeeds) {
-            return new Membership(cluster, node, nodeId, caFingerprint, newSeeds, unavailable, draining);
+            return new Membership(cluster, node, nodeId, caFingerprint, authority, newSeeds, unavailable, draining);
         }
 
         Membership withUnavailable(boolean mark) {
-            return new Membership(cluster, node, nodeId, caFingerprint, seeds, mark, draining);
+            return new Membership(cluster, node, nodeId, caFingerprint, authority, seeds, mark, draining);
         }
 
         Membership beingDecommissioned() {
-            return new Membership(cluster, node, nodeId, caFingerprint, seeds, unavailable, true);
+            return new Membership(cluster, node, nodeId, caFingerprint, authority, seeds, unavailable, true);
         }
     }
 
@@ -115,6 +116,15 @@ final class NodeFiles {
             writeOwnerOnly(directory.resolve("crl.der"), der);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot keep the CRL", e);
+        }
+    }
+
+    /** What a client of this node's management channels should trust, PEM: not secret, so readable by the node's user alone like the rest. */
+    void saveTrustAnchor(String pem) {
+        try {
+            writeOwnerOnly(directory.resolve("management-ca.pem"), pem.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write management-ca.pem", e);
         }
     }
 

@@ -42,8 +42,8 @@ public final class Credentials implements CredentialService {
     @ObjectClassDefinition(name = "Plinth credentials", description = "Who may use which credential")
     public @interface Config {
         @AttributeDefinition(description = "Rules 'CALLER CREDENTIAL OPERATION', comma-separated, '*' for any characters;"
-                + " callers are shell:USER, or rest:anonymous until REST authenticates its clients")
-        String policies() default "shell:* * *";
+                + " callers are shell:USER, user:NAME (an admin through REST) or O/UID (a client certificate)")
+        String policies() default "shell:* * *, user:* * *";
     }
 
     private static final Logger AUDIT = LoggerFactory.getLogger("io.plinth.audit.credentials");
@@ -51,7 +51,7 @@ public final class Credentials implements CredentialService {
     /** Names REST uses for something else ({@code /credentials/modules}). */
     private static final Set<String> RESERVED = Set.of("modules");
     private static final String OPERATION = "[a-z0-9][a-z0-9-]{0,62}";
-    /** Identities as transports name them: shell:USER, rest:anonymous, O=.../UID=... */
+    /** Identities as transports name them: shell:USER, user:NAME, O/UID */
     private static final String CALLER = "[A-Za-z0-9][A-Za-z0-9._:=/@-]{0,255}";
     /** The operations policies name for managing credentials, besides their modules' operations. */
     static final String ADD = "add";

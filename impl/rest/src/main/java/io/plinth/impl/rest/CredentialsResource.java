@@ -10,8 +10,10 @@ import javax.ws.rs.POST;
 import javax.ws.rs.Path;
 import javax.ws.rs.PathParam;
 import javax.ws.rs.Produces;
+import javax.ws.rs.core.Context;
 import javax.ws.rs.core.MediaType;
 import javax.ws.rs.core.Response;
+import javax.ws.rs.core.SecurityContext;
 
 import io.plinth.api.credentials.Credential;
 
@@ -32,9 +34,6 @@ import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsResource;
 @Path("credentials")
 @Produces(MediaType.APPLICATION_JSON)
 public final class CredentialsResource extends Resource {
-
-    /** Who calls through REST, for the policies, until REST authenticates its clients. */
-    static final String CALLER = "rest:anonymous";
 
     /** Body of {@code POST /credentials}. */
     public record Add(String name, String module, Map<String, String> shareable, Map<String, String> secrets) {
@@ -64,13 +63,13 @@ public final class CredentialsResource extends Resource {
     }
 
     @POST
-    public Response add(Add body) {
+    public Response add(@Context SecurityContext caller, Add body) {
         Add add = required(body);
         Map<String, char[]> secrets = new TreeMap<>();
         if (add.secrets() != null) {
             add.secrets().forEach((field, secret) -> secrets.put(field, secret == null ? null : secret.toCharArray()));
         }
-        Credential added = platform.credentials().add(CALLER, add.name(), add.module(), add.shareable(), secrets);
+        Credential added = platform.credentials().add(caller.getUserPrincipal().getName(), add.name(), add.module(), add.shareable(), secrets);
         return Response.status(Response.Status.CREATED).entity(added).build();
     }
 
@@ -82,14 +81,15 @@ public final class CredentialsResource extends Resource {
 
     @DELETE
     @Path("{name}")
-    public Response remove(@PathParam("name") String name) {
-        platform.credentials().remove(CALLER, name);
+    public Response remove(@Context SecurityContext caller, @PathParam("name") String name) {
+        platform.credentials().remove(caller.getUserPrincipal().getName(), name);
         return Response.noContent().build();
     }
 
     @POST
     @Path("{name}/{operation}")
-    public Map<String, String> run(@PathParam("name") String name, @PathParam("operation") String operation, Run body) {
-        return platform.credentials().run(CALLER, name, operation, body == null ? Map.of() : body.inputs());
+    public Map<String, String> run(@Context SecurityContext caller, @PathParam("name") String name, @PathParam("operation") String operation,
+                                   Run body) {
+        return platform.credentials().run(caller.getUserPrincipal().getName(), name, operation, body == null ? Map.of() : body.inputs());
     }
 }
