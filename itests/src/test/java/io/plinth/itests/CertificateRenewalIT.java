@@ -116,6 +116,23 @@ public class CertificateRenewalIT {
         }
     }
 
+    @Test
+    public void c_anInstanceOnAMemberIsCertifiedAndRevokedThroughTheCaNode() throws Exception {
+        String instance = TestCluster.echoInstances(pine, "1.0.0", 1, "certified").get(0);
+        Http.Answer identity = pine.http().post("/calls", "{\"target\":\"instance:" + instance + "\",\"operation\":\"identity\"}");
+        assertEquals(identity.body(), 200, identity.status());
+        String serial = identity.json().get(0).get("outputs").get("serial").asText();
+        String subject = oak.http().get("/pki/certificates/" + serial).json().get("subject").asText();
+        assertTrue("signed by the CA's node for pine's instance: " + subject, subject.contains("UID=" + instance) && subject.contains("OU=pine"));
+
+        assertEquals(200, pine.http().post("/instances/" + instance + "/destroy", "{\"graceMs\":500}").status());
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (oak.http().get("/pki/certificates/" + serial).json().get("revokedAt").isNull()) {
+            assertTrue("pine has its ended instance's certificate revoked at the CA's node within 10 s", System.nanoTime() < deadline);
+            Thread.sleep(100);
+        }
+    }
+
     /** The certificate a node's HTTPS port presents now (trusted or not: only its serial and dates matter here). */
     private static X509Certificate presented(NodeProcess node) throws Exception {
         SSLContext tls = SSLContext.getInstance("TLS");

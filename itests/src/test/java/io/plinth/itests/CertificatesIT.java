@@ -4,6 +4,10 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -99,6 +103,48 @@ public class CertificatesIT {
         micros.sort(null);
         System.out.printf("certificate issue through REST (CSR check, EC P-256 signature, ledger written): p50 %.2f ms, p99 %.2f ms%n",
                 micros.get(100) / 1000.0, micros.get(198) / 1000.0);
+    }
+
+    @Test
+    public void aTokenIsRedeemedOnceForACertificateOfThisNode() throws Exception {
+        Http.Answer token = node.http().post("/pki/tokens", "{\"subsystem\":\"tool\",\"agentId\":\"backup-1\"}");
+        assertEquals(token.body(), 201, token.status());
+        String redeem = JSON.writeValueAsString(Map.of("token", token.json().get("token").asText(),
+                "csr", Files.readString(work.resolve("agent.csr"))));
+        HttpClient withoutLogin = node.http().clientWithoutLogin(); // the new agent has no identity yet: the token is its credential
+        HttpResponse<String> redeemed = withoutLogin.send(HttpRequest.newBuilder(URI.create(node.http().base() + "/pki/tokens/redeem"))
+                .POST(HttpRequest.BodyPublishers.ofString(redeem)).header("Content-Type", "application/json").build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(redeemed.body(), 201, redeemed.statusCode());
+        assertTrue(redeemed.body(), JSON.readTree(redeemed.body()).get("subject").asText().contains("O=tool,DC=pki-test")
+                && redeemed.body().contains("OU=certificates") && redeemed.body().contains("UID=backup-1"));
+        HttpResponse<String> again = withoutLogin.send(HttpRequest.newBuilder(URI.create(node.http().base() + "/pki/tokens/redeem"))
+                .POST(HttpRequest.BodyPublishers.ofString(redeem)).header("Content-Type", "application/json").build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals("a token serves once: " + again.body(), 403, again.statusCode());
+        assertEquals("tokens are for agents, not nodes", 400,
+                node.http().post("/pki/tokens", "{\"subsystem\":\"node\",\"agentId\":\"x\"}").status());
+    }
+
+    @Test
+    public void anInstanceHasItsOwnCertificateRevokedWhenItEnds() throws Exception {
+        TestCluster.registerEcho(node);
+        String instance = TestCluster.echoInstances(node, "1.0.0", 1, "certified").get(0);
+        Http.Answer identity = node.http().post("/calls", "{\"target\":\"instance:" + instance + "\",\"operation\":\"identity\"}");
+        assertEquals(identity.body(), 200, identity.status());
+        String serial = identity.json().get(0).get("outputs").get("serial").asText();
+        String subject = node.http().get("/pki/certificates/" + serial).json().get("subject").asText();
+        assertTrue(subject, subject.contains("UID=" + instance) && subject.contains("OU=certificates") && subject.contains("O=component"));
+        assertEquals("the same certificate at each ask", serial, node.http().post("/calls", "{\"target\":\"instance:" + instance
+                + "\",\"operation\":\"identity\"}").json().get(0).get("outputs").get("serial").asText());
+
+        assertEquals(200, node.http().post("/instances/" + instance + "/destroy", "{\"graceMs\":500}").status());
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (node.http().get("/pki/certificates/" + serial).json().get("revokedAt").isNull()) {
+            assertTrue("the destroyed instance's certificate is revoked within 10 s", System.nanoTime() < deadline);
+            Thread.sleep(100);
+        }
+        assertEquals("cessationofoperation", node.http().get("/pki/certificates/" + serial).json().get("revocationReason").asText());
     }
 
     private static JsonNode issue(long validitySeconds) throws Exception {

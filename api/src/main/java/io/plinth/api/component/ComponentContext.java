@@ -1,8 +1,10 @@
 package io.plinth.api.component;
 
 import java.util.Map;
+import java.util.Optional;
 
 import io.plinth.api.hub.Hub;
+import io.plinth.api.pki.AgentIdentity;
 
 import org.osgi.annotation.versioning.ProviderType;
 import org.slf4j.Logger;
@@ -33,4 +35,13 @@ public interface ComponentContext {
 
     /** A logger whose lines carry this instance's id in the MDC key {@code plinth.instance}. */
     Logger logger();
+
+    /**
+     * This instance's own certificate and key ({@code DC=<cluster>, O=component, OU=<node>,
+     * UID=<instance id>}, for TLS with other agents): the first call redeems the one-time token
+     * the harness got for it, later calls answer the same; empty when the node is in no cluster.
+     * The certificate is revoked when this copy of the instance ends. Fails with UNAVAILABLE
+     * while the CA cannot be reached.
+     */
+    Optional<AgentIdentity> identity();
 }

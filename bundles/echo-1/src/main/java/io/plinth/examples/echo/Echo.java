@@ -24,8 +24,8 @@ import org.osgi.service.component.annotations.ConfigurationPolicy;
  * source, built as 2.0.0) answers in capitals. Its other operations make it a handy test fixture:
  * {@code relay} (calls another target through the hub), {@code relay-timed} (calls it {@code count}
  * times and reports percentiles: a benchmark's probe), {@code cast-burst} / {@code tally} /
- * {@code tallied} (casts counted where they arrive, another probe), {@code sleep}, {@code fail}, {@code claim}, {@code set-available}, and {@code downs} (the
- * monitor notifications it received). Configuration: {@code refuse-stop=true} makes it refuse a
+ * {@code tallied} (casts counted where they arrive, another probe), {@code sleep}, {@code fail}, {@code claim}, {@code set-available}, {@code downs} (the
+ * monitor notifications it received) and {@code identity} (its certificate's serial and subject). Configuration: {@code refuse-stop=true} makes it refuse a
  * polite terminate; {@code fail-start=true} makes it fail to start; {@code load} is published as
  * its {@code load} attribute.
  */
@@ -108,6 +108,12 @@ public final class Echo implements Component {
                 return answer(Reply.ok());
             case "downs":
                 return answer(Reply.ok().output("downs", String.join("\n", downs)));
+            case "identity":
+                // The instance's own certificate (redeemed at the first ask); its serial and subject, never its key.
+                return answer(context.identity().map(identity -> Reply.ok()
+                        .output("serial", identity.certificate().getSerialNumber().toString(16))
+                        .output("subject", identity.certificate().getSubjectX500Principal().getName()))
+                        .orElse(Reply.ok().output("serial", "none")));
             default:
                 return CompletableFuture.completedFuture(Reply.error("echo knows no operation " + request.operation()));
         }

@@ -242,6 +242,17 @@ final class Authority {
         }
     }
 
+    /** A PKCS #10 request for {@code keys}, signed with them; {@code CN=commonName} (the CA decides the real subject). */
+    static PKCS10CertificationRequest request(KeyPair keys, String commonName) {
+        try {
+            return new org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder(
+                    new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, commonName).build(), keys.getPublic())
+                    .build(new JcaContentSignerBuilder(SIGNATURE).build(keys.getPrivate()));
+        } catch (OperatorCreationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** The key of a certificate request whose signature shows its sender holds the private key. */
     static PublicKey provenKey(PKCS10CertificationRequest request) {
         try {

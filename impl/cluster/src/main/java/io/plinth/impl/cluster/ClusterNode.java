@@ -30,6 +30,7 @@ import io.plinth.api.cluster.ClusterService;
 import io.plinth.api.cluster.JoinToken;
 import io.plinth.api.cluster.NodeState;
 import io.plinth.api.component.ComponentController;
+import io.plinth.api.pki.AgentCertificates;
 import io.plinth.api.pki.CertificateAuthority;
 import io.plinth.api.pki.ManagementTls;
 import io.plinth.api.error.PlinthException;
@@ -37,13 +38,7 @@ import io.plinth.api.error.Reason;
 import io.plinth.support.HostPort;
 import io.plinth.support.Threads;
 
-import org.bouncycastle.asn1.x500.X500NameBuilder;
-import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import org.bouncycastle.pkcs.PKCS10CertificationRequest;
-import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceRegistration;
@@ -164,6 +159,34 @@ public final class ClusterNode implements ClusterService {
     /** What the management channels (REST, web console, gateway admin) present and accept. */
     private final NodeTls managementTls = new NodeTls();
     private ServiceRegistration<ManagementTls> managementTlsRegistration;
+    /** This node's certificate manager for the agents it spawns. */
+    private final AgentCertifier agents = new AgentCertifier(new AgentCertifier.Cluster() {
+        @Override
+        public NodeFiles.KeyEntry identity() {
+            return identity;
+        }
+
+        @Override
+        public Optional<NodeFiles.Membership> membership() {
+            return files.membership();
+        }
+
+        @Override
+        public CertificateManager ca() {
+            return certificateManager;
+        }
+
+        @Override
+        public Authority authority() {
+            return authority;
+        }
+
+        @Override
+        public boolean isMember(String node) {
+            return ClusterNode.this.isMember(node);
+        }
+    });
+    private ServiceRegistration<AgentCertificates> agentsRegistration;
     private final Object drainWatchLock = new Object();
     private ScheduledFuture<?> drainWatch;
     /** DNS lookups may take seconds: never on the thread that connects and watches drains. */
@@ -197,6 +220,7 @@ public final class ClusterNode implements ClusterService {
         presentIdentity();
         java.util.Optional.ofNullable(crls.current()).ifPresent(managementTls::revocations);
         managementTlsRegistration = context.registerService(ManagementTls.class, managementTls, null);
+        agentsRegistration = context.registerService(AgentCertificates.class, agents, null);
         nodeStates = new NodeStates(() -> channel == null ? null : channel.messaging(),
                 !files.membership().map(NodeFiles.Membership::unavailable).orElse(false),
                 files.membership().map(NodeFiles.Membership::draining).orElse(false), new StatesOwner());
@@ -216,6 +240,7 @@ public final class ClusterNode implements ClusterService {
     @Deactivate
     synchronized void deactivate() throws InterruptedException {
         managementTlsRegistration.unregister();
+        agentsRegistration.unregister();
         if (certificateAuthority != null) {
             certificateAuthority.unregister();
             certificateAuthority = null;
@@ -455,7 +480,7 @@ public final class ClusterNode implements ClusterService {
         Tokens.Content content = Tokens.parse(token);
         KeyPair keys = Authority.newKeyPair();
         JoinProtocol.Answer answer = JoinClient.join(content,
-                new JoinProtocol.Request(token.trim(), Pem.of(certificateRequest(keys)), nodeName, advertisedHost));
+                new JoinProtocol.Request(token.trim(), Pem.of(Authority.request(keys, nodeName)), nodeName, advertisedHost));
         X509Certificate ca = Pem.certificate(answer.ca());
         X509Certificate certificate = Pem.certificate(answer.certificate());
         if (!Authority.fingerprint(ca).equals(content.ca())) {
@@ -520,15 +545,6 @@ public final class ClusterNode implements ClusterService {
         return List.copyOf(seeds);
     }
 
-    private PKCS10CertificationRequest certificateRequest(KeyPair keys) {
-        try {
-            return new JcaPKCS10CertificationRequestBuilder(new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, nodeName).build(),
-                    keys.getPublic()).build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate()));
-        } catch (OperatorCreationException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     private void become(NodeFiles.Membership membership, NodeFiles.KeyEntry keys) {
         files.saveKeyEntry(NODE_KEYS, keys);
         files.saveMembership(membership);
@@ -573,9 +589,10 @@ public final class ClusterNode implements ClusterService {
         }
         try {
             KeyPair keys = Authority.newKeyPair();
-            JoinProtocol.Renewal request = NodeRenewal.request(current, Pem.of(certificateRequest(keys)), advertisedHost);
-            JoinProtocol.Renewed answer = authority != null ? grantRenewal(request)
-                    : JoinClient.renew(membership.get().authority(), membership.get().caFingerprint(), request);
+            JoinProtocol.Renewal request = NodeProof.sign(new JoinProtocol.Renewal(Pem.of(Authority.request(keys, nodeName)), advertisedHost,
+                    null), current);
+            JoinProtocol.Certified answer = authority != null ? grantRenewal(request) : JoinClient.post(membership.get().authority(),
+                    membership.get().caFingerprint(), JoinProtocol.RENEW_PATH, request, JoinProtocol.Certified.class);
             NodeFiles.KeyEntry renewed = NodeRenewal.accept(answer, membership.get().caFingerprint(), current, keys);
             synchronized (files) {
                 if (identity != current) {
@@ -598,18 +615,21 @@ public final class ClusterNode implements ClusterService {
         }
     }
 
+    /** On the CA's node: whether a node name belongs to a member (admitted, not destroyed). */
+    private boolean isMember(String node) {
+        synchronized (nodeNames) {
+            return nodeNames.contains(node);
+        }
+    }
+
     /** The CA node's side of a renewal (its own, or a member's through the join service). */
-    private JoinProtocol.Renewed grantRenewal(JoinProtocol.Renewal request) {
+    private JoinProtocol.Certified grantRenewal(JoinProtocol.Renewal request) {
         Authority ca = authority;
         CertificateManager ledger = certificateManager;
         if (ca == null || ledger == null) {
             throw new PlinthException(Reason.UNAVAILABLE, "this node holds no CA");
         }
-        return NodeRenewal.grant(request, ca, ledger, node -> {
-            synchronized (nodeNames) {
-                return nodeNames.contains(node);
-            }
-        }, nodeValidity());
+        return NodeRenewal.grant(request, ca, ledger, this::isMember, nodeValidity());
     }
 
     /**
@@ -744,7 +764,11 @@ public final class ClusterNode implements ClusterService {
 
     private void startJoinServer() {
         try {
-            joinServer = new JoinServer(config.joinHost(), config.joinPort(), managementTls.keyManager(), this::admit, this::grantRenewal);
+            joinServer = new JoinServer(config.joinHost(), config.joinPort(), managementTls.keyManager(), java.util.Map.of(
+                    JoinProtocol.PATH, new JoinServer.Route<>(JoinProtocol.Request.class, this::admit),
+                    JoinProtocol.RENEW_PATH, new JoinServer.Route<>(JoinProtocol.Renewal.class, this::grantRenewal),
+                    JoinProtocol.CERTIFY_PATH, new JoinServer.Route<>(JoinProtocol.Certify.class, agents::grantCertify),
+                    JoinProtocol.REVOKE_PATH, new JoinServer.Route<>(JoinProtocol.Revoke.class, agents::grantRevoke)));
             joinServerProblem = null;
         } catch (Exception e) {
             joinServerProblem = e.toString();

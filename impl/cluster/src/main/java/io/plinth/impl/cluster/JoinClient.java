@@ -37,12 +37,8 @@ final class JoinClient {
         return post(token.seed(), token.ca(), JoinProtocol.PATH, request, JoinProtocol.Answer.class);
     }
 
-    /** A member renews its certificate at the CA's node ({@code authority}: its join service, host:port). */
-    static JoinProtocol.Renewed renew(String authority, String caFingerprint, JoinProtocol.Renewal renewal) {
-        return post(authority, caFingerprint, JoinProtocol.RENEW_PATH, renewal, JoinProtocol.Renewed.class);
-    }
-
-    private static <T> T post(String seed, String caFingerprint, String path, Object body, Class<T> answerType) {
+    /** A member's request to the CA's node ({@code seed}: its join service, host:port), pinned to the cluster CA. */
+    static <T> T post(String seed, String caFingerprint, String path, Object body, Class<T> answerType) {
         PinnedTrust trust = new PinnedTrust(caFingerprint, seedHost(seed));
         HttpResponse<String> response;
         try {

@@ -2,6 +2,7 @@ package io.plinth.impl.cluster;
 
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -40,10 +41,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Where new nodes redeem join tokens and members renew their certificates: HTTPS (TLS 1.3 only)
- * with this node's current certificate. Clients may have no certificate yet (or an expired one),
- * so none is asked for; the token, or the proof of the old key, is their credential. One thread:
- * joins and renewals are rare.
+ * The CA node's service for other nodes ({@link JoinProtocol}): new nodes redeem join tokens,
+ * members renew their certificates and have their agents certified. HTTPS (TLS 1.3 only) with
+ * this node's current certificate. Clients may have no certificate yet (or an expired one), so
+ * none is asked for; the token, or a {@link NodeProof}, is their credential. One thread: these
+ * requests are rare.
  */
 final class JoinServer implements AutoCloseable {
 
@@ -57,8 +59,14 @@ final class JoinServer implements AutoCloseable {
     private final Channel server;
     private final java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
 
-    JoinServer(String host, int port, X509ExtendedKeyManager keys, Function<JoinProtocol.Request, JoinProtocol.Answer> admit,
-               Function<JoinProtocol.Renewal, JoinProtocol.Renewed> renew) throws SSLException, InterruptedException {
+    /** What a path takes (JSON of {@code type}) and who answers it. */
+    record Route<Q>(Class<Q> type, Function<Q, ?> handler) {
+        Object answer(String json) throws com.fasterxml.jackson.core.JsonProcessingException {
+            return handler.apply(JoinProtocol.JSON.readValue(json, type));
+        }
+    }
+
+    JoinServer(String host, int port, X509ExtendedKeyManager keys, Map<String, Route<?>> routes) throws SSLException, InterruptedException {
         SslContext tls = SslContextBuilder.forServer(keys).sslProvider(SslProvider.JDK)
                 .protocols("TLSv1.3").clientAuth(ClientAuth.NONE).build();
         try {
@@ -74,7 +82,7 @@ final class JoinServer implements AutoCloseable {
                             channel.closeFuture().addListener(closed -> connections.decrementAndGet());
                             channel.eventLoop().schedule(() -> channel.close(), DEADLINE_SECONDS, TimeUnit.SECONDS);
                             channel.pipeline().addLast(tls.newHandler(channel.alloc()), new HttpServerCodec(),
-                                    new HttpObjectAggregator(MAX_REQUEST_BYTES), new Handler(admit, renew));
+                                    new HttpObjectAggregator(MAX_REQUEST_BYTES), new Handler(routes));
                         }
                     })
                     .bind(new InetSocketAddress(host, port)).sync().channel();
@@ -92,33 +100,28 @@ final class JoinServer implements AutoCloseable {
     }
 
     private static final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
-        private final Function<JoinProtocol.Request, JoinProtocol.Answer> admit;
-        private final Function<JoinProtocol.Renewal, JoinProtocol.Renewed> renew;
+        private final Map<String, Route<?>> routes;
 
-        Handler(Function<JoinProtocol.Request, JoinProtocol.Answer> admit, Function<JoinProtocol.Renewal, JoinProtocol.Renewed> renew) {
-            this.admit = admit;
-            this.renew = renew;
+        Handler(Map<String, Route<?>> routes) {
+            this.routes = routes;
         }
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-            boolean join = JoinProtocol.PATH.equals(request.uri());
-            if (!request.method().equals(HttpMethod.POST) || !join && !JoinProtocol.RENEW_PATH.equals(request.uri())) {
-                error(ctx, HttpResponseStatus.NOT_FOUND, "only POST " + JoinProtocol.PATH + " and " + JoinProtocol.RENEW_PATH + " are served here");
+            Route<?> route = routes.get(request.uri());
+            if (!request.method().equals(HttpMethod.POST) || route == null) {
+                error(ctx, HttpResponseStatus.NOT_FOUND, "only POST to " + routes.keySet() + " is served here");
                 return;
             }
             try {
-                String body = request.content().toString(StandardCharsets.UTF_8);
-                Object answer = join ? admit.apply(JoinProtocol.JSON.readValue(body, JoinProtocol.Request.class))
-                        : renew.apply(JoinProtocol.JSON.readValue(body, JoinProtocol.Renewal.class));
-                respond(ctx, HttpResponseStatus.OK, JoinProtocol.JSON.writeValueAsString(answer));
+                respond(ctx, HttpResponseStatus.OK, JoinProtocol.JSON.writeValueAsString(route.answer(request.content().toString(StandardCharsets.UTF_8))));
             } catch (PlinthException e) {
                 error(ctx, HttpResponseStatus.valueOf(e.reason().httpStatus()), e.getMessage());
             } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException | NullPointerException e) {
-                error(ctx, HttpResponseStatus.BAD_REQUEST, "not a " + (join ? "join" : "renewal") + " request: " + e.getMessage());
+                error(ctx, HttpResponseStatus.BAD_REQUEST, "not a request for " + request.uri() + ": " + e.getMessage());
             } catch (RuntimeException e) {
-                LOG.warn("A {} request failed", join ? "join" : "renewal", e);
-                error(ctx, HttpResponseStatus.INTERNAL_SERVER_ERROR, "the seed could not " + (join ? "admit" : "renew") + " the node: " + e);
+                LOG.warn("A request for {} failed", request.uri(), e);
+                error(ctx, HttpResponseStatus.INTERNAL_SERVER_ERROR, "the CA's node could not answer " + request.uri() + ": " + e);
             }
         }
 

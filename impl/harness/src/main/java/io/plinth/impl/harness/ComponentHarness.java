@@ -22,6 +22,7 @@ import io.plinth.api.component.InstanceEvent;
 import io.plinth.api.component.InstanceListener;
 import io.plinth.api.component.InstanceState;
 import io.plinth.api.hub.Hub;
+import io.plinth.api.pki.AgentCertificates;
 import io.plinth.support.Endpoints;
 import io.plinth.support.ServiceProxy;
 import io.plinth.support.Threads;
@@ -33,6 +34,9 @@ import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.util.tracker.ServiceTracker;
 import org.osgi.util.tracker.ServiceTrackerCustomizer;
 import org.slf4j.Logger;
@@ -55,6 +59,9 @@ public final class ComponentHarness implements Harness {
     private Whiteboard<InstanceListener, InstanceEvent> listeners;
     private ExecutorService lifecycle;
     private ServiceTracker<Component, Running> tracker;
+    /** The node's certificate manager, for the instances' certificates (absent: they get none). */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile AgentCertificates certificates;
 
     /** One started (or starting) instance. */
     private static final class Running {
@@ -153,7 +160,8 @@ public final class ComponentHarness implements Harness {
 
     private void start(Running instance, Map<String, String> configuration) {
         instance.context = new InstanceContext(instance.instanceId, instance.type, instance.version, configuration,
-                hub.get(), this::availabilityChanged);
+                hub.get(), this::availabilityChanged, InstanceIdentity.forInstance(() -> certificates, instance.instanceId, instance.type,
+                instance.version));
         publish(instance, InstanceState.INITIALIZING, "started"); // the state it was created in
         try {
             instance.component.start(instance.context);
@@ -167,6 +175,7 @@ public final class ComponentHarness implements Harness {
         } catch (Exception | LinkageError e) {
             LOG.warn("Instance {} of {}/{} failed to start", instance.instanceId, instance.type, instance.version, e);
             transition(instance, InstanceState.INITIALIZING, InstanceState.DESTROYED, "crashed: start failed: " + e);
+            instance.context.revokeIdentity();
             return;
         }
         transition(instance, InstanceState.INITIALIZING, instance.markedUnavailable ? InstanceState.UNAVAILABLE : InstanceState.AVAILABLE,
@@ -263,6 +272,10 @@ public final class ComponentHarness implements Harness {
             }
             String reason = instance.stopReason != null ? instance.stopReason : "crashed: its code went away";
             transition(instance, null, InstanceState.DESTROYED, reason);
+            InstanceContext ended = instance.context;
+            if (ended != null) {
+                lifecycle.execute(ended::revokeIdentity); // may wait on the CA's node
+            }
         }
     }
 }

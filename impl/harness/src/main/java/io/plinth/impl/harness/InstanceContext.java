@@ -3,11 +3,13 @@ package io.plinth.impl.harness;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.util.Map;
+import java.util.Optional;
 
 import io.plinth.api.component.ComponentConstants;
 import io.plinth.api.component.ComponentContext;
 import io.plinth.api.hub.Hub;
 import io.plinth.api.hub.Target;
+import io.plinth.api.pki.AgentIdentity;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,9 +29,11 @@ final class InstanceContext implements ComponentContext {
     private final Hub hub;
     private final Logger logger;
     private final AvailabilityChanges availability;
+    private final InstanceIdentity identity;
 
     InstanceContext(String instanceId, String type, String version, Map<String, String> configuration, Hub hub,
-                    AvailabilityChanges availability) {
+                    AvailabilityChanges availability, InstanceIdentity identity) {
+        this.identity = identity;
         this.instanceId = instanceId;
         this.type = type;
         this.version = version;
@@ -77,6 +81,16 @@ final class InstanceContext implements ComponentContext {
     @Override
     public Logger logger() {
         return logger;
+    }
+
+    @Override
+    public Optional<AgentIdentity> identity() {
+        return identity.get();
+    }
+
+    /** This copy of the instance ended. */
+    void revokeIdentity() {
+        identity.revoke();
     }
 
     /** A logger that puts the instance id in the MDC for each line it writes. */

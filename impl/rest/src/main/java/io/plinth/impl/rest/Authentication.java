@@ -54,8 +54,11 @@ public final class Authentication implements ContainerRequestFilter {
     private static final String REALM = "karaf";
     private static final String ADMIN_ROLE = "admin";
     private static final String ROLE_PRINCIPAL = "org.apache.karaf.jaas.boot.principal.RolePrincipal";
-    /** What a CRL or OCSP client fetches without credentials (RFC 5280 and 6960 clients have none). */
-    private static final Set<String> PUBLIC = Set.of("pki/ca", "pki/crl", "pki/ocsp");
+    /**
+     * What a CRL or OCSP client fetches without credentials (RFC 5280 and 6960 clients have none),
+     * and where a new agent redeems its one-time token (the token is its credential).
+     */
+    private static final Set<String> PUBLIC = Set.of("pki/ca", "pki/crl", "pki/ocsp", "pki/tokens/redeem");
     /** What an agent (a client certificate) may do besides the credentials service: read. */
     private static final Set<String> AGENT_METHODS = Set.of("GET", "HEAD");
     private static final String AGENT_WRITES = "credentials";

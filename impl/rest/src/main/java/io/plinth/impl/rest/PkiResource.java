@@ -14,6 +14,8 @@ import javax.ws.rs.core.MediaType;
 import javax.ws.rs.core.Response;
 
 import io.plinth.api.error.PlinthException;
+import io.plinth.api.pki.AgentCertificates;
+import io.plinth.api.pki.AgentRequest;
 import io.plinth.api.pki.CertificateRequest;
 import io.plinth.api.pki.IssuedCertificate;
 
@@ -43,6 +45,15 @@ public final class PkiResource extends Resource {
 
     /** Body of {@code POST /pki/certificates/{serial}/revoke}. */
     public record Revoke(String reason) {
+    }
+
+    /** Body of {@code POST /pki/tokens}: the agent about to start on this node. */
+    public record TokenFor(String subsystem, String agentId, List<String> dnsNames, List<String> uris, List<String> capabilities,
+                           Long validitySeconds) {
+    }
+
+    /** Body of {@code POST /pki/tokens/redeem}: the token, and a PKCS #10 request for the agent's own key. */
+    public record Redeem(String token, String csr) {
     }
 
     @Reference
@@ -81,6 +92,25 @@ public final class PkiResource extends Resource {
     @Path("certificates/{serial}/revoke")
     public IssuedCertificate revoke(@PathParam("serial") String serial, Revoke body) {
         return platform.certificates().revoke(serial, body == null ? null : body.reason());
+    }
+
+    /** A one-time token for an agent an admin is about to start on this node, to hand it privately (stdin, a pipe). */
+    @POST
+    @Path("tokens")
+    public Response token(TokenFor body) {
+        TokenFor agent = required(body);
+        String token = platform.agents().issueToken(new AgentRequest(agent.subsystem(), agent.agentId(), agent.dnsNames(), agent.uris(),
+                agent.capabilities(), agent.validitySeconds() == null ? null : Duration.ofSeconds(agent.validitySeconds())));
+        return Response.status(Response.Status.CREATED).entity(java.util.Map.of("token", token,
+                "expiresInSeconds", AgentCertificates.TOKEN_VALIDITY.toSeconds())).build();
+    }
+
+    /** The agent's side: no login, the token is its credential, once. */
+    @POST
+    @Path("tokens/redeem")
+    public Response redeem(Redeem body) {
+        Redeem redeem = required(body);
+        return Response.status(Response.Status.CREATED).entity(platform.agents().redeem(redeem.token(), redeem.csr())).build();
     }
 
     @GET

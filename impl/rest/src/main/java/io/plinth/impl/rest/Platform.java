@@ -8,6 +8,7 @@ import io.plinth.api.credentials.CredentialService;
 import io.plinth.api.discovery.DiscoveryService;
 import io.plinth.api.gateway.GatewayService;
 import io.plinth.api.hub.Hub;
+import io.plinth.api.pki.AgentCertificates;
 import io.plinth.api.pki.CertificateAuthority;
 import io.plinth.support.ServiceProxy;
 
@@ -33,6 +34,7 @@ public final class Platform {
     private ServiceProxy<DiscoveryService> discovery;
     private ServiceProxy<CredentialService> credentials;
     private ServiceProxy<CertificateAuthority> certificates;
+    private ServiceProxy<AgentCertificates> agents;
 
     @Activate
     void activate(BundleContext context) {
@@ -43,6 +45,7 @@ public final class Platform {
         discovery = new ServiceProxy<>(context, DiscoveryService.class, PATIENCE);
         credentials = new ServiceProxy<>(context, CredentialService.class, PATIENCE);
         certificates = new ServiceProxy<>(context, CertificateAuthority.class, PKI_PATIENCE);
+        agents = new ServiceProxy<>(context, AgentCertificates.class, PATIENCE);
     }
 
     @Deactivate
@@ -54,6 +57,7 @@ public final class Platform {
         discovery.close();
         credentials.close();
         certificates.close();
+        agents.close();
     }
 
     Hub hub() {
@@ -78,6 +82,11 @@ public final class Platform {
 
     CredentialService credentials() {
         return credentials.get();
+    }
+
+    /** This node's certificate manager: tokens for the agents it spawns. */
+    AgentCertificates agents() {
+        return agents.get();
     }
 
     /** The CA at work: only on the node that holds the cluster CA, so another node answers 503 soon. */

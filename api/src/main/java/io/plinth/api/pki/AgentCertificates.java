@@ -1,0 +1,33 @@
+package io.plinth.api.pki;
+
+import java.time.Duration;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * The certificate manager of a node (seed §4.9.6, subsequent handoff), registered on every node:
+ * a spawner about to start an agent here asks for a one-time token for it and hands the token to
+ * the agent over a private channel (in process, or a pipe; never argv, the environment or a
+ * file); the agent redeems it for its own certificate. Tokens are single-use and expire after
+ * {@link #TOKEN_VALIDITY}. The CA's node signs; other nodes ask it, proving who they are with their
+ * node key. Every method fails with {@link io.plinth.api.error.PlinthException}: UNAVAILABLE while
+ * the node is in no cluster or cannot reach the CA, DENIED for a used, unknown or expired token.
+ */
+@ProviderType
+public interface AgentCertificates {
+
+    /** How long a token can be redeemed. */
+    Duration TOKEN_VALIDITY = Duration.ofMinutes(10);
+
+    /** A one-time token for an agent about to start on this node; INVALID for a bad request, such as a {@code node} sub-system. */
+    String issueToken(AgentRequest request);
+
+    /** Spends a token: a key made here and its certificate, for an agent running in this JVM. */
+    AgentIdentity redeem(String token);
+
+    /** Spends a token for an agent in another process, which made its key itself and sends a PKCS #10 request (PEM) for it. */
+    IssuedCertificate redeem(String token, String csrPem);
+
+    /** Revokes a certificate issued to an agent of this node, e.g. because the agent ended; {@code reason}: an RFC 5280 reason name. */
+    void revoke(String serial, String reason);
+}
