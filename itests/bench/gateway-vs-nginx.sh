@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 SECONDS_PER_RUN=${1:-10}
 CONNECTIONS=${2:-50}
-BACKEND_PORT=24001 NGINX_PORT=24002 GATEWAY_PORT=24080 ADMIN_PORT=24090 HTTP_PORT=24181
+BACKEND_PORT=24001 NGINX_PORT=24002 GATEWAY_PORT=24080 ADMIN_PORT=24090 HTTP_PORT=24181 HTTPS_PORT=24443
 WORK=$(mktemp -d /tmp/plinth-bench.XXXXXX)
 
 if ! command -v nginx >/dev/null || ! command -v wrk >/dev/null; then
@@ -47,7 +47,7 @@ nginx -c "$WORK/nginx.conf"
 # A Plinth node from the built distribution, its gateway in front of the same backend.
 mkdir -p "$WORK/node" && tar xzf karaf-distribution/target/plinth-*.tar.gz -C "$WORK/node" --strip-components=1
 sed -i "s/^port = .*/port = $GATEWAY_PORT/; s/^adminPort = .*/adminPort = $ADMIN_PORT/; s/^eventLoops = .*/eventLoops = ${PLINTH_GATEWAY_LOOPS:-0}/" "$WORK/node/etc/io.plinth.gateway.cfg"
-sed -i "s/8181/$HTTP_PORT/" "$WORK/node/etc/org.ops4j.pax.web.cfg"
+sed -i "s/8181/$HTTP_PORT/; s/8443/$HTTPS_PORT/" "$WORK/node/etc/org.ops4j.pax.web.cfg"
 sed -i "s/^sshPort.*/sshPort = 24101/" "$WORK/node/etc/org.apache.karaf.shell.cfg"
 "$WORK/node/bin/start" >/dev/null 2>&1
 for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$ADMIN_PORT/configuration/cluster" >/dev/null && break; sleep 0.5; done

@@ -9,8 +9,8 @@ import javax.net.ssl.X509ExtendedTrustManager;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
- * This node's identity on its management channels (REST API, web console, gateway admin API, DNS
- * updates) and the clients those channels accept. Registered on every node: a node of a cluster
+ * This node's identity on its management channels (the REST API, with the DNS update API, and the
+ * web console) and the clients those channels accept. Registered on every node: a node of a cluster
  * presents its node certificate, a node in no cluster a self-signed one. Both managers follow the
  * node's certificate renewals and the cluster CA's CRL without being asked again, so a TLS
  * server built on them never restarts to take a new certificate.

@@ -146,6 +146,24 @@ final class Authority {
     }
 
     /**
+     * A node's next certificate, for a new key: the same subject and subject alternative names as
+     * {@code current} (a renewal changes the key and the dates, never whom or where it names).
+     */
+    X509Certificate renewNode(PublicKey nodeKey, X509Certificate current, Duration validity) {
+        javax.security.auth.x500.X500Principal subject = current.getSubjectX500Principal();
+        List<GeneralName> names;
+        try {
+            byte[] extension = current.getExtensionValue(Extension.subjectAlternativeName.getId());
+            names = extension == null ? List.of()
+                    : List.of(GeneralNames.getInstance(JcaX509ExtensionUtils.parseExtensionValue(extension)).getNames());
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("the node certificate's alternative names do not parse", e);
+        }
+        return certify(nodeKey, new Agent("node", Subjects.attribute(subject, BCStyle.OU), Subjects.attribute(subject, BCStyle.UID), names,
+                List.of()), null, validity);
+    }
+
+    /**
      * Who a certificate is for: DC = this cluster, O = {@code subsystem}, OU = {@code node},
      * UID = {@code id}; its endpoints as subject alternative names; what it may spawn or request
      * certificates for.

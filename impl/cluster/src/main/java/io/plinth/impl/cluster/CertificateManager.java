@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 import io.plinth.api.error.PlinthException;
 import io.plinth.api.pki.CertificateAuthority;
@@ -68,6 +69,8 @@ final class CertificateManager implements CertificateAuthority {
 
     private static final Logger LOG = LoggerFactory.getLogger(CertificateManager.class);
     private static final String AGENT_NAME = "[A-Za-z0-9][A-Za-z0-9._:-]{0,127}";
+    /** A sub-system (O): no ':', so that an agent's identity O/UID never reads as user:NAME or shell:USER. */
+    private static final String SUBSYSTEM = "[a-z0-9][a-z0-9._-]{0,63}";
     private static final Duration KEPT_AFTER_EXPIRY = Duration.ofDays(1);
     /** How long a CRL or an OCSP answer may be relied on: revocations reach relying parties within that. */
     private static final Duration FRESHNESS = Duration.ofHours(1);
@@ -116,6 +119,9 @@ final class CertificateManager implements CertificateAuthority {
         if (validity.compareTo(Duration.ofMinutes(1)) < 0 || validity.compareTo(MAX_VALIDITY) > 0) {
             throw PlinthException.invalid("a certificate lasts 1 min to " + MAX_VALIDITY.toDays() + " days, not " + validity);
         }
+        if (!request.subsystem().matches(SUBSYSTEM)) {
+            throw PlinthException.invalid("a subsystem is lowercase letters, digits, '.', '_', '-' (up to 64), not '" + request.subsystem() + "'");
+        }
         if (request.subsystem().equals("node")) {
             throw PlinthException.invalid("O=node is for the nodes' own certificates, which only a join issues");
         }
@@ -154,44 +160,60 @@ final class CertificateManager implements CertificateAuthority {
 
     /** Revokes the node certificates of a node that left for good (cessation of operation). */
     void revokeNode(String node) {
-        List<String> serials;
+        Optional<String> any;
         synchronized (this) {
-            serials = issued.values().stream().filter(c -> c.revokedAt() == null && isNodeCertificate(c, node)).map(Issued::serial).toList();
+            any = issued.values().stream().filter(c -> c.revokedAt() == null && node.equals(nodeOf(c))).map(Issued::serial).findAny();
         }
-        serials.forEach(serial -> revoke(serial, "cessationOfOperation"));
+        any.ifPresent(serial -> revoke(serial, "cessationOfOperation")); // revokes all of them
     }
 
-    private boolean isNodeCertificate(Issued certificate, String node) {
+    /** The serial of the node's latest certificate (each renewal supersedes the one before), if any. */
+    synchronized Optional<String> latestNodeCertificate(String node) {
+        return issued.values().stream().filter(c -> node.equals(nodeOf(c))).max(Comparator.comparingLong(Issued::notBefore))
+                .map(Issued::serial);
+    }
+
+    /** The node (OU) a node certificate is for; null for another certificate. */
+    private static String nodeOf(Issued certificate) {
         javax.security.auth.x500.X500Principal subject = new javax.security.auth.x500.X500Principal(certificate.subject());
         return "node".equals(Subjects.attribute(subject, org.bouncycastle.asn1.x500.style.BCStyle.O))
-                && node.equals(Subjects.attribute(subject, org.bouncycastle.asn1.x500.style.BCStyle.OU));
+                ? Subjects.attribute(subject, org.bouncycastle.asn1.x500.style.BCStyle.OU) : null;
     }
 
+    /**
+     * Revokes a certificate; a node certificate with all the others of that node (renewals made
+     * several, and a stolen older key must not outlive the node's revocation).
+     */
     @Override
     public IssuedCertificate revoke(String serial, String reason) {
         String why = reason == null || reason.isBlank() ? "unspecified" : reason.trim();
         if (!REASONS.containsKey(why.toLowerCase(Locale.ROOT))) {
             throw PlinthException.invalid("a revocation reason is one of " + REASONS.keySet() + ", not " + why);
         }
-        Issued certificate;
         boolean changed = false;
         synchronized (this) {
-            certificate = find(serial);
-            if (certificate.serial().equals(protectedSerial)) {
-                throw PlinthException.conflict("certificate " + serial + " is the CA node's own: revoked, nobody could reach the CA any more");
+            Issued certificate = find(serial);
+            String node = nodeOf(certificate);
+            List<Issued> targets = node == null ? List.of(certificate)
+                    : issued.values().stream().filter(c -> node.equals(nodeOf(c))).toList();
+            if (targets.stream().anyMatch(c -> c.serial().equals(protectedSerial))) {
+                throw PlinthException.conflict("certificate " + serial + " is the CA node's: revoked, nobody could reach the CA any more");
             }
-            if (certificate.revokedAt() == null) {
-                certificate = certificate.revoked(System.currentTimeMillis(), why.toLowerCase(Locale.ROOT));
-                ledger.append(certificate);
-                issued.put(certificate.serial(), certificate);
-                changed = true;
-                LOG.info("Revoked certificate {} of {}: {}", certificate.serial(), certificate.subject(), certificate.reason());
+            long now = System.currentTimeMillis();
+            for (Issued target : targets) {
+                if (target.revokedAt() == null) {
+                    Issued revoked = target.revoked(now, why.toLowerCase(Locale.ROOT));
+                    ledger.append(revoked);
+                    issued.put(revoked.serial(), revoked);
+                    changed = true;
+                    LOG.info("Revoked certificate {} of {}: {}", revoked.serial(), revoked.subject(), revoked.reason());
+                }
             }
         }
         if (changed) {
             revocationsChanged.run(); // outside the lock: publishing waits for the cluster
         }
-        return certificate.view();
+        return certificate(serial);
     }
 
     /** The CA node's own certificate, which must never be revoked. */

@@ -156,7 +156,7 @@ public final class ClusterNode implements ClusterService {
     private ServiceRegistration<CertificateAuthority> certificateAuthority;
     private volatile CertificateManager certificateManager;
     private CrlSync crls;
-    /** What the management channels (REST, web console, gateway admin) present and accept. */
+    /** What this node presents on every channel (cluster, join service, REST and web console), and the management clients it accepts. */
     private final NodeTls managementTls = new NodeTls();
     private ServiceRegistration<ManagementTls> managementTlsRegistration;
     /** This node's certificate manager for the agents it spawns. */
@@ -194,6 +194,7 @@ public final class ClusterNode implements ClusterService {
     /** Renews this node's certificate; its own thread, as a renewal may wait on the CA's node. */
     private ScheduledExecutorService renewals;
     private ScheduledFuture<?> nextRenewal;
+    private final Object renewalLock = new Object();
 
     @Activate
     synchronized void activate(Config configuration, BundleContext context) throws UnknownHostException {
@@ -241,17 +242,18 @@ public final class ClusterNode implements ClusterService {
     synchronized void deactivate() throws InterruptedException {
         managementTlsRegistration.unregister();
         agentsRegistration.unregister();
+        renewals.shutdownNow();
+        renewals.awaitTermination(30, TimeUnit.SECONDS); // a renewal in flight writes nothing after this
+        if (joinServer != null) { // before the CA: its thread may be serving a request with it
+            joinServer.close();
+            joinServer = null;
+        }
         if (certificateAuthority != null) {
             certificateAuthority.unregister();
             certificateAuthority = null;
             certificateManager.close();
         }
-        if (joinServer != null) {
-            joinServer.close();
-            joinServer = null;
-        }
         seedLookups.shutdownNow();
-        renewals.shutdownNow();
         channelStarter.shutdownNow();
         channelStarter.awaitTermination(30, TimeUnit.SECONDS);
         nodeStates.farewell(false);
@@ -370,8 +372,8 @@ public final class ClusterNode implements ClusterService {
         nodeStates.farewell(true);
         synchronized (files) {
             files.forgetMembership(NODE_KEYS); // before the others see it gone: it is in no cluster from then on
+            identity = null; // in the same step: a renewal in flight sees it and keeps nothing
         }
-        identity = null;
         presentIdentity();
         channel = null;
         current.close();
@@ -564,11 +566,13 @@ public final class ClusterNode implements ClusterService {
         renewIn(Math.max(0, Duration.between(Instant.now(), due).toMillis()));
     }
 
-    private synchronized void renewIn(long millis) {
-        if (nextRenewal != null) {
-            nextRenewal.cancel(false);
+    private void renewIn(long millis) {
+        synchronized (renewalLock) { // not the component's lock: deactivate holds it while it waits for the renewal thread
+            if (nextRenewal != null) {
+                nextRenewal.cancel(false);
+            }
+            nextRenewal = renewals.isShutdown() ? null : renewals.schedule(this::renewIdentity, millis, TimeUnit.MILLISECONDS);
         }
-        nextRenewal = renewals.isShutdown() ? null : renewals.schedule(this::renewIdentity, millis, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -589,14 +593,15 @@ public final class ClusterNode implements ClusterService {
         }
         try {
             KeyPair keys = Authority.newKeyPair();
-            JoinProtocol.Renewal request = NodeProof.sign(new JoinProtocol.Renewal(Pem.of(Authority.request(keys, nodeName)), advertisedHost,
-                    null), current);
-            JoinProtocol.Certified answer = authority != null ? grantRenewal(request) : JoinClient.post(membership.get().authority(),
-                    membership.get().caFingerprint(), JoinProtocol.RENEW_PATH, request, JoinProtocol.Certified.class);
+            JoinProtocol.Certified answer = authority != null
+                    ? NodeRenewal.renewOwn(authority, certificateManager, current.certificate(), keys.getPublic(), nodeValidity(), this::isMember)
+                    : JoinClient.post(membership.get().authority(), membership.get().caFingerprint(), JoinProtocol.RENEW_PATH,
+                    NodeProof.sign(new JoinProtocol.Renewal(Pem.of(Authority.request(keys, nodeName)), null), current),
+                    JoinProtocol.Certified.class);
             NodeFiles.KeyEntry renewed = NodeRenewal.accept(answer, membership.get().caFingerprint(), current, keys);
             synchronized (files) {
-                if (identity != current) {
-                    return; // the node left or joined meanwhile
+                if (identity != current || files.membership().isEmpty() || renewals.isShutdown()) {
+                    return; // the node left, joined again or stops meanwhile
                 }
                 files.saveKeyEntry(NODE_KEYS, renewed);
                 identity = renewed;
@@ -608,11 +613,22 @@ public final class ClusterNode implements ClusterService {
             LOG.info("Renewed this node's certificate: serial {}, valid until {}", renewed.certificate().getSerialNumber().toString(16),
                     renewed.certificate().getNotAfter().toInstant());
             scheduleRenewal();
+        } catch (PlinthException e) {
+            if (e.reason() == Reason.DENIED) { // asking again gets the same answer
+                LOG.error("The CA refuses to renew this node's certificate (valid until {}): {}. It will not ask again until it restarts",
+                        current.certificate().getNotAfter().toInstant(), e.getMessage());
+            } else {
+                renewLater(current, e);
+            }
         } catch (RuntimeException e) {
-            LOG.warn("Cannot renew this node's certificate (valid until {}): {}; trying again in {} s",
-                    current.certificate().getNotAfter().toInstant(), e.getMessage(), RENEWAL_RETRY_SECONDS);
-            renewIn(TimeUnit.SECONDS.toMillis(RENEWAL_RETRY_SECONDS));
+            renewLater(current, e);
         }
+    }
+
+    private void renewLater(NodeFiles.KeyEntry current, RuntimeException failure) {
+        LOG.warn("Cannot renew this node's certificate (valid until {}): {}; trying again in {} s",
+                current.certificate().getNotAfter().toInstant(), failure.getMessage(), RENEWAL_RETRY_SECONDS);
+        renewIn(TimeUnit.SECONDS.toMillis(RENEWAL_RETRY_SECONDS));
     }
 
     /** On the CA's node: whether a node name belongs to a member (admitted, not destroyed). */
@@ -638,12 +654,17 @@ public final class ClusterNode implements ClusterService {
      * certificate) to {@code management-ca.pem} for admins to pin.
      */
     private void presentIdentity() {
-        NodeFiles.KeyEntry keys = identity;
-        X509Certificate clusterCa = keys == null ? null : keys.chain()[keys.chain().length - 1];
-        NodeFiles.KeyEntry presented = keys != null ? keys : selfSigned();
-        managementTls.use(presented, clusterCa);
-        synchronized (files) {
-            files.saveTrustAnchor(Pem.of(presented.chain()[presented.chain().length - 1]));
+        synchronized (files) { // one identity at a time, the latest: renewals, joins and leaves may race
+            NodeFiles.KeyEntry keys = identity;
+            X509Certificate clusterCa = keys == null ? null : keys.chain()[keys.chain().length - 1];
+            try {
+                NodeFiles.KeyEntry presented = keys != null ? keys : selfSigned();
+                managementTls.use(presented, clusterCa);
+                files.saveTrustAnchor(Pem.of(presented.chain()[presented.chain().length - 1]));
+            } catch (RuntimeException e) {
+                LOG.error("Cannot present {} on the management channels: {}", keys != null ? "this node's certificate" : "a self-signed certificate",
+                        e.toString());
+            }
         }
     }
 

@@ -49,11 +49,11 @@ final class JoinProtocol {
         T withProof(Proof proof);
     }
 
-    /** A renewal: a PKCS #10 request for the node's new key (which proves that key), and its address now. */
-    record Renewal(String csr, String host, Proof proof) implements Proven<Renewal> {
+    /** A renewal: a PKCS #10 request for the node's new key (which proves that key). */
+    record Renewal(String csr, Proof proof) implements Proven<Renewal> {
         @Override
         public Renewal withProof(Proof newProof) {
-            return new Renewal(csr, host, newProof);
+            return new Renewal(csr, newProof);
         }
     }
 

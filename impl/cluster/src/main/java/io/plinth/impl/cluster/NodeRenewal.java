@@ -18,7 +18,8 @@ import org.bouncycastle.asn1.x500.style.BCStyle;
  * the certificate names ({@link NodeProof}). A node whose certificate lapsed (it was down) proves
  * the same with the expired one, for up to {@link #REATTESTATION_WINDOW} after it lapsed (the CA's
  * ledger keeps it that long): re-attestation, with no token and no admin. A revoked certificate,
- * or one of a node no longer a member, renews nothing.
+ * one renewed already, or one of a node no longer a member, renews nothing. The new certificate
+ * names the same node, id and addresses: a member cannot have itself certified for another's.
  */
 final class NodeRenewal {
 
@@ -29,22 +30,35 @@ final class NodeRenewal {
     }
 
     /**
-     * The CA's side: checks the proof and certifies the new key for the same node (name, id) at
-     * its address now. DENIED for anything but a live member's own, unrevoked certificate.
+     * The CA's side: checks the proof — which must come with the node's latest certificate: an
+     * older key, stolen, renews nothing — and certifies the new key for the same node, with the
+     * same names. DENIED for anything but a live member's own, unrevoked, latest certificate.
      */
     static JoinProtocol.Certified grant(JoinProtocol.Renewal request, Authority ca, CertificateManager ledger, Predicate<String> isMember,
                                         Duration validity) {
         X509Certificate old = NodeProof.verify(request, ca, ledger, isMember, REATTESTATION_WINDOW);
         String node = Subjects.attribute(old.getSubjectX500Principal(), BCStyle.OU);
-        String nodeId = Subjects.attribute(old.getSubjectX500Principal(), BCStyle.UID);
-        java.security.PublicKey next = Authority.provenKey(Pem.request(request.csr()));
-        try {
-            Authority.alternativeName(request.host());
-        } catch (IllegalArgumentException e) {
-            throw PlinthException.invalid(e.getMessage());
+        if (!ledger.latestNodeCertificate(node).orElse("").equals(old.getSerialNumber().toString(16))) {
+            throw new PlinthException(Reason.DENIED, "certificate " + old.getSerialNumber().toString(16) + " of node " + node
+                    + " was renewed already: only the latest renews");
         }
-        X509Certificate renewed = ca.certifyNode(next, node, nodeId, request.host(), validity);
+        return renewOwn(ca, ledger, old, Authority.provenKey(Pem.request(request.csr())), validity, isMember);
+    }
+
+    /**
+     * Certifies {@code next} for the node {@code current} names; on the CA's node for itself, with
+     * no proof (its CA key is proof enough, whatever the age of its certificate). A node that
+     * stopped being a member meanwhile (decommissioned) gets nothing: what was issued is revoked.
+     */
+    static JoinProtocol.Certified renewOwn(Authority ca, CertificateManager ledger, X509Certificate current, java.security.PublicKey next,
+                                           Duration validity, Predicate<String> isMember) {
+        X509Certificate renewed = ca.renewNode(next, current, validity);
         ledger.keep(renewed);
+        String node = Subjects.attribute(current.getSubjectX500Principal(), BCStyle.OU);
+        if (!isMember.test(node)) {
+            ledger.revokeNode(node);
+            throw new PlinthException(Reason.DENIED, "node " + node + " is no member of cluster " + ca.cluster() + " any more");
+        }
         return new JoinProtocol.Certified(Pem.of(renewed), Pem.of(ca.certificate()));
     }
 

@@ -48,16 +48,23 @@ final class NodeTls implements ManagementTls {
      * Presents {@code entry} from now on; when it is a cluster certificate ({@code clusterCa} not
      * null, the chain's root), accepts that cluster's clients, else none.
      */
-    void use(NodeFiles.KeyEntry entry, X509Certificate clusterCa) {
+    synchronized void use(NodeFiles.KeyEntry entry, X509Certificate clusterCa) {
         previous = presented;
         presented = new Presented("node-" + generations.incrementAndGet(), entry);
+        Trust before = trust;
+        if (before != null && !before.ca().equals(clusterCa)) {
+            crl = null; // another CA's (or none's): its CRL numbers mean nothing now
+        }
         trust = clusterCa == null ? null : new Trust(pkix(clusterCa), Subjects.attribute(clusterCa.getSubjectX500Principal(), BCStyle.DC),
                 clusterCa);
     }
 
-    /** The cluster CA's latest CRL (already checked to be the CA's and newer). */
-    void revocations(X509CRL latest) {
-        crl = latest;
+    /** The cluster CA's latest CRL (already checked to be the CA's); one no newer than the CRL held is ignored (they can arrive out of order). */
+    synchronized void revocations(X509CRL latest) {
+        X509CRL held = crl;
+        if (held == null || RevocationTrust.number(latest).compareTo(RevocationTrust.number(held)) > 0) {
+            crl = latest;
+        }
     }
 
     @Override
@@ -91,8 +98,8 @@ final class NodeTls implements ManagementTls {
         }
         String subsystem = Subjects.attribute(client.getSubjectX500Principal(), BCStyle.O);
         String id = Subjects.attribute(client.getSubjectX500Principal(), BCStyle.UID);
-        if (subsystem == null || id == null) {
-            throw new CertificateException(client.getSubjectX500Principal().getName() + " names no sub-system (O) and agent (UID)");
+        if (subsystem == null || id == null || subsystem.contains(":")) {
+            throw new CertificateException(client.getSubjectX500Principal().getName() + " names no sub-system (O, without ':') and agent (UID)");
         }
         return subsystem + "/" + id;
     }

@@ -90,7 +90,7 @@ final class RevocationTrust extends X509ExtendedTrustManager {
     }
 
     /** A CRL's number (RFC 5280 §5.2.3); -1 without one. */
-    private static BigInteger number(X509CRL crl) {
+    static BigInteger number(X509CRL crl) {
         byte[] extension = crl.getExtensionValue(org.bouncycastle.asn1.x509.Extension.cRLNumber.getId());
         try {
             return extension == null ? BigInteger.ONE.negate()

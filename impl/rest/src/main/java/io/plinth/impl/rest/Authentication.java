@@ -20,6 +20,7 @@ import javax.security.auth.login.LoginContext;
 import javax.security.auth.login.LoginException;
 import javax.ws.rs.container.ContainerRequestContext;
 import javax.ws.rs.container.ContainerRequestFilter;
+import javax.ws.rs.container.PreMatching;
 import javax.ws.rs.core.HttpHeaders;
 import javax.ws.rs.core.SecurityContext;
 
@@ -31,6 +32,7 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsApplicationSelect;
 import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsExtension;
+import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,8 +47,12 @@ import org.slf4j.LoggerFactory;
  */
 @Component(service = ContainerRequestFilter.class)
 @JaxrsExtension
+@JaxrsName(Authentication.NAME)
 @JaxrsApplicationSelect(PlinthApplication.SELECT)
+@PreMatching
 public final class Authentication implements ContainerRequestFilter {
+
+    static final String NAME = "plinth.authentication";
 
     private static final Logger LOG = LoggerFactory.getLogger(Authentication.class);
     /** Where the servlet container puts the client's verified chain (CXF shows request attributes as properties). */
@@ -76,6 +82,11 @@ public final class Authentication implements ContainerRequestFilter {
 
     @Override
     public void filter(ContainerRequestContext request) {
+        String forged = forgery(request);
+        if (forged != null) {
+            request.abortWith(new ErrorBody(403, "FORBIDDEN", forged).toResponse());
+            return;
+        }
         String path = request.getUriInfo().getPath();
         if (PUBLIC.contains(path) || path.startsWith("pki/ocsp/")) {
             return;
@@ -122,6 +133,34 @@ public final class Authentication implements ContainerRequestFilter {
         }
     }
 
+    /**
+     * Why a request must not be served though its credentials are good, or null. A browser sends
+     * a saved password or client certificate with any request a page of another site makes, and
+     * the JSON provider reads any content type, so changes from another origin are refused (a
+     * browser says where a request comes from; curl and programs send neither header); and so is
+     * CXF's method override ({@code _method}, {@code X-HTTP-Method-Override}), which would turn a
+     * harmless-looking GET into a DELETE.
+     */
+    private static String forgery(ContainerRequestContext request) {
+        if (request.getUriInfo().getQueryParameters().containsKey("_method") || request.getUriInfo().getQueryParameters().containsKey("_ctype")
+                || request.getHeaderString("X-HTTP-Method-Override") != null) {
+            return "method and content-type overrides are not accepted";
+        }
+        if (AGENT_METHODS.contains(request.getMethod())) {
+            return null;
+        }
+        String site = request.getHeaderString("Sec-Fetch-Site");
+        if (site != null && !site.equals("same-origin") && !site.equals("none")) {
+            return "a change from another site (Sec-Fetch-Site: " + site + ") is refused";
+        }
+        String origin = request.getHeaderString("Origin");
+        String host = request.getHeaderString(HttpHeaders.HOST);
+        if (origin != null && (host == null || !origin.replaceFirst("^[a-zA-Z][a-zA-Z0-9+.-]*://", "").equalsIgnoreCase(host))) {
+            return "a change from another origin (" + origin + ") is refused";
+        }
+        return null;
+    }
+
     /** The JAAS login of Basic credentials: the identity, or null when the request was refused. */
     private String login(String credentials, ContainerRequestContext request) {
         String decoded;
@@ -149,7 +188,7 @@ public final class Authentication implements ContainerRequestFilter {
                 }
             }).login();
         } catch (LoginException e) {
-            LOG.info("REST login refused for user '{}': {}", user, e.getMessage());
+            LOG.debug("REST login refused for user '{}': {}", user.replaceAll("[^A-Za-z0-9._@-]", "?"), e.getMessage());
             request.abortWith(new ErrorBody(401, "UNAUTHENTICATED", "wrong user name or password").toResponse());
             return null;
         } finally {

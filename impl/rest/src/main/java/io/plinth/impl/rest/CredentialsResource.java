@@ -30,7 +30,7 @@ import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsResource;
 @Component(service = CredentialsResource.class)
 @JaxrsResource
 @JaxrsApplicationSelect(PlinthApplication.SELECT)
-@JaxrsExtensionSelect(PlinthApplication.JSON)
+@JaxrsExtensionSelect({PlinthApplication.JSON, PlinthApplication.AUTHENTICATION})
 @Path("credentials")
 @Produces(MediaType.APPLICATION_JSON)
 public final class CredentialsResource extends Resource {

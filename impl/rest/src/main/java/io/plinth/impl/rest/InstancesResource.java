@@ -28,7 +28,7 @@ import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsResource;
 @Component(service = InstancesResource.class)
 @JaxrsResource
 @JaxrsApplicationSelect(PlinthApplication.SELECT)
-@JaxrsExtensionSelect(PlinthApplication.JSON)
+@JaxrsExtensionSelect({PlinthApplication.JSON, PlinthApplication.AUTHENTICATION})
 @Path("instances")
 @Produces(MediaType.APPLICATION_JSON)
 public final class InstancesResource extends Resource {

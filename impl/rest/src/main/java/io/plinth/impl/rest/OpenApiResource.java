@@ -13,12 +13,14 @@ import javax.ws.rs.core.MediaType;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsApplicationSelect;
+import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsExtensionSelect;
 import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsResource;
 
 /** {@code /openapi.json}: the API described in OpenAPI 3. */
 @Component(service = OpenApiResource.class)
 @JaxrsResource
 @JaxrsApplicationSelect(PlinthApplication.SELECT)
+@JaxrsExtensionSelect(PlinthApplication.AUTHENTICATION)
 @Path("openapi.json")
 public final class OpenApiResource {
 

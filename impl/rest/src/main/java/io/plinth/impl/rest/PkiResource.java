@@ -33,7 +33,7 @@ import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsResource;
 @Component(service = PkiResource.class)
 @JaxrsResource
 @JaxrsApplicationSelect(PlinthApplication.SELECT)
-@JaxrsExtensionSelect(PlinthApplication.JSON)
+@JaxrsExtensionSelect({PlinthApplication.JSON, PlinthApplication.AUTHENTICATION})
 @Path("pki")
 @Produces(MediaType.APPLICATION_JSON)
 public final class PkiResource extends Resource {

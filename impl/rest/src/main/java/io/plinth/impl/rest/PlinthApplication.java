@@ -17,4 +17,6 @@ public final class PlinthApplication extends Application {
     static final String SELECT = "(osgi.jaxrs.name=" + NAME + ")";
     /** Service filter selecting the JSON provider; resources wait for it. */
     static final String JSON = "(osgi.jaxrs.name=" + JsonProvider.NAME + ")";
+    /** Service filter selecting the authentication filter: no resource is served without it, so the API never runs open. */
+    static final String AUTHENTICATION = "(osgi.jaxrs.name=" + Authentication.NAME + ")";
 }

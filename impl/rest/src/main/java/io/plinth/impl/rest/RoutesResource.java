@@ -25,7 +25,7 @@ import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsResource;
 @Component(service = RoutesResource.class)
 @JaxrsResource
 @JaxrsApplicationSelect(PlinthApplication.SELECT)
-@JaxrsExtensionSelect(PlinthApplication.JSON)
+@JaxrsExtensionSelect({PlinthApplication.JSON, PlinthApplication.AUTHENTICATION})
 @Path("routes")
 @Produces(MediaType.APPLICATION_JSON)
 public final class RoutesResource extends Resource {
