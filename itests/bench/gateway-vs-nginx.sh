@@ -46,7 +46,7 @@ nginx -c "$WORK/nginx.conf"
 
 # A Plinth node from the built distribution, its gateway in front of the same backend.
 mkdir -p "$WORK/node" && tar xzf karaf-distribution/target/plinth-*.tar.gz -C "$WORK/node" --strip-components=1
-sed -i "s/^port = .*/port = $GATEWAY_PORT/; s/^adminPort = .*/adminPort = $ADMIN_PORT/; s/^eventLoops = .*/eventLoops = ${PLINTH_GATEWAY_LOOPS:-0}/" "$WORK/node/etc/io.plinth.gateway.cfg"
+sed -i "s/^port = .*/port = $GATEWAY_PORT/; s/^adminPort = .*/adminPort = $ADMIN_PORT/; s/^eventLoops = .*/eventLoops = ${PLINTH_GATEWAY_LOOPS:-0}/; s/^adminTls = .*/adminTls = false/" "$WORK/node/etc/io.plinth.gateway.cfg"
 sed -i "s/8181/$HTTP_PORT/; s/8443/$HTTPS_PORT/" "$WORK/node/etc/org.ops4j.pax.web.cfg"
 sed -i "s/^sshPort.*/sshPort = 24101/" "$WORK/node/etc/org.apache.karaf.shell.cfg"
 "$WORK/node/bin/start" >/dev/null 2>&1

@@ -20,11 +20,14 @@ final class GatewayClient {
 
     /**
      * Starts a node for gateway tests, in {@code target/nodes/NAME}, with a short read timeout
-     * (1 s) so that silent backends are given up quickly, and waits for its gateway.
+     * (1 s) so that silent backends are given up quickly, and waits for its gateway. Its admin API
+     * is the 003 seed's as is, plain HTTP on loopback (an admin's explicit choice: the default,
+     * HTTPS with client certificates, is {@code ManagementSecurityIT}'s).
      */
     static NodeProcess startNode(String name, int portOffset) throws Exception {
         NodeProcess node = new NodeProcess(java.nio.file.Path.of("target/nodes", name), portOffset);
         node.configure("io.plinth.gateway.cfg", "readTimeoutMillis", "1000");
+        node.configure("io.plinth.gateway.cfg", "adminTls", "false");
         node.start();
         node.awaitUp(Duration.ofSeconds(90));
         node.awaitGateway(Duration.ofSeconds(60));

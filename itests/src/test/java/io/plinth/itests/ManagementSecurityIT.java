@@ -99,8 +99,9 @@ public class ManagementSecurityIT {
         openssl("ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", "agent.key");
         openssl("req", "-new", "-key", "agent.key", "-subj", "/CN=agent", "-out", "agent.csr");
         Instant shortOneIssued = Instant.now();
-        KeyManager[] shortLived = certificate("short", 60);
-        KeyManager[] agent = certificate("agent", 3600);
+        KeyManager[] shortLived = certificate("short", "billing", 60);
+        KeyManager[] agent = certificate("agent", "billing", 3600);
+        KeyManager[] admin = certificate("admin", "admin", 3600);
 
         Http asAgent = node.http(agent);
         Http.Answer added = asAgent.post("/credentials", "{\"name\":\"hmac-billing\",\"module\":\"hmac-sha256\",\"secrets\":{\"key\":\"k\"}}");
@@ -115,8 +116,28 @@ public class ManagementSecurityIT {
         String audit = Files.readString(node.home().resolve("data/log/karaf.log"));
         assertTrue(audit.contains("caller=billing/a1 credential=hmac-billing operation=sign outcome=ok"));
 
-        openssl("req", "-x509", "-new", "-key", "agent.key", "-subj", "/DC=guarded/O=billing/OU=guard/UID=a1", "-days", "1", "-out", "forged.pem");
-        assertRefused("a certificate of another CA", node.http(keyManagers("forged.pem")));
+        openssl("req", "-x509", "-new", "-key", "agent.key", "-subj", "/DC=guarded/O=admin/OU=guard/UID=a1", "-days", "1", "-out", "forged.pem");
+        KeyManager[] forged = keyManagers("forged.pem");
+        assertRefused("a certificate of another CA", node.http(forged));
+
+        // The gateway's admin API: HTTPS, client certificates of admins only.
+        assertEquals(200, gatewayAdmin(admin).statusCode());
+        HttpResponse<String> notAnAdmin = gatewayAdmin(agent);
+        assertEquals(notAnAdmin.body(), 403, notAnAdmin.statusCode());
+        for (KeyManager[] refused : java.util.Arrays.asList(forged, null)) {
+            try {
+                fail("the gateway admin API answered " + gatewayAdmin(refused).statusCode() + (refused == null ? " without a certificate" : " to another CA's"));
+            } catch (IOException expected) {
+                // the handshake fails
+            }
+        }
+        try {
+            HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.gatewayAdminPort()
+                    + "/configuration/cluster")).build(), HttpResponse.BodyHandlers.discarding());
+            fail("the gateway admin API answered plain HTTP");
+        } catch (IOException expected) {
+            // it speaks TLS only
+        }
 
         String serial = JSON.readTree(Files.readString(work.resolve("agent.json"))).get("serial").asText();
         assertEquals(200, node.http().post("/pki/certificates/" + serial + "/revoke", "{\"reason\":\"keyCompromise\"}").status());
@@ -138,10 +159,17 @@ public class ManagementSecurityIT {
         assertRefused("an expired certificate on a new connection", node.http(shortLived));
     }
 
-    /** Issues a certificate for billing agent a1 for the key in agent.key, and answers a key manager presenting it. */
-    private static KeyManager[] certificate(String name, long validitySeconds) throws Exception {
+    /** GET /configuration/cluster of the gateway's admin API, presenting {@code keys} (none when null). */
+    private static HttpResponse<String> gatewayAdmin(KeyManager[] keys) throws Exception {
+        HttpClient client = node.http(keys).clientWithoutLogin();
+        return client.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + node.gatewayAdminPort() + "/configuration/cluster")).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Issues a certificate for agent a1 of {@code subsystem} for the key in agent.key, and answers a key manager presenting it. */
+    private static KeyManager[] certificate(String name, String subsystem, long validitySeconds) throws Exception {
         Http.Answer issued = node.http().post("/pki/certificates", JSON.writeValueAsString(Map.of(
-                "csr", Files.readString(work.resolve("agent.csr")), "subsystem", "billing", "agentId", "a1", "node", node.name(),
+                "csr", Files.readString(work.resolve("agent.csr")), "subsystem", subsystem, "agentId", "a1", "node", node.name(),
                 "validitySeconds", validitySeconds)));
         assertEquals(issued.body(), 201, issued.status());
         Files.writeString(work.resolve(name + ".json"), issued.body());

@@ -14,6 +14,8 @@ import javax.inject.Inject;
 
 import io.plinth.api.cluster.ClusterService;
 import io.plinth.api.credentials.CredentialService;
+import io.plinth.api.pki.AgentCertificates;
+import io.plinth.api.pki.AgentRequest;
 import io.plinth.api.pki.CertificateAuthority;
 import io.plinth.api.pki.CertificateRequest;
 
@@ -103,6 +105,52 @@ public class SecurityBenchmark extends PlinthTestSupport {
         }
         tracker.close();
         Percentiles.report("certificate issue, in process (CSR check, EC P-256 signature, ledger forced to disk): " + issued.summary("latency"));
+
+        // The subsequent handoff as the harness does it for an instance: a token, then its redemption (key made, CSR, issue).
+        ServiceTracker<AgentCertificates, AgentCertificates> agents = new ServiceTracker<>(bundleContext, AgentCertificates.class, null);
+        agents.open();
+        AgentCertificates manager = agents.waitForService(30_000);
+        AgentRequest instance = new AgentRequest("component", "bench-instance", null, null, null, null);
+        for (int i = 0; i < 200; i++) {
+            manager.redeem(manager.issueToken(instance));
+        }
+        Percentiles handoff = new Percentiles(1000);
+        for (int i = 0; i < 1000; i++) {
+            long start = System.nanoTime();
+            manager.redeem(manager.issueToken(instance));
+            handoff.add(System.nanoTime() - start);
+        }
+        agents.close();
+        Percentiles.report("instance certificate by one-time token, in process (token, key pair, CSR, issue): " + handoff.summary("latency"));
+    }
+
+    @Test
+    public void managementRequestsOverHttps() throws Exception {
+        Http http = http();
+        http.awaitUp(java.time.Duration.ofSeconds(30));
+        for (int i = 0; i < 2_000; i++) {
+            http.get("/types");
+        }
+        Percentiles kept = new Percentiles(5_000);
+        for (int i = 0; i < 5_000; i++) {
+            long start = System.nanoTime();
+            http.get("/types");
+            kept.add(System.nanoTime() - start);
+        }
+        Percentiles.report("REST GET /types over HTTPS, keep-alive connection, admin login remembered: " + kept.summary("latency"));
+        String login = "Basic " + Base64.getEncoder().encodeToString((ADMIN + ":" + ADMIN_PASSWORD).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Percentiles fresh = new Percentiles(500);
+        for (int i = 0; i < 500; i++) {
+            long start = System.nanoTime();
+            java.net.http.HttpResponse<Void> answer = http.clientWithoutLogin().send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(http.base() + "/types")).header("Authorization", login).build(),
+                    java.net.http.HttpResponse.BodyHandlers.discarding());
+            fresh.add(System.nanoTime() - start);
+            if (answer.statusCode() != 200) {
+                throw new AssertionError("GET /types answered " + answer.statusCode());
+            }
+        }
+        Percentiles.report("REST GET /types over HTTPS, a new TLS connection each (full handshake, EC P-256): " + fresh.summary("latency"));
     }
 
     private double perSecond(String credential, String operation, Map<String, String> inputs) throws InterruptedException {

@@ -12,7 +12,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
-import java.security.SecureRandom;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
@@ -21,16 +20,15 @@ import java.util.List;
 import java.util.Optional;
 
 import io.plinth.support.JsonFile;
+import io.plinth.support.NodeSecret;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * What a node keeps of its cluster membership, in {@code ${karaf.data}/plinth/cluster} (mode 0700):
  * {@code membership.json}; {@code node.p12}, its key and certificate chain; on the node holding the
  * CA, {@code ca.p12}. Key stores are PKCS #12 encrypted (PBES2, AES-256) with the node secret, so no
- * private key is ever written in plaintext. The node secret itself, 32 random bytes, is kept in
- * {@code node.secret}, mode 0600.
+ * private key is ever written in plaintext. The node secret itself, 32 random bytes, is taken from
+ * the kernel keyring when an operator put it there, else kept in {@code node.secret}, mode 0600.
  */
 final class NodeFiles {
 
@@ -65,7 +63,6 @@ final class NodeFiles {
         }
     }
 
-    private static final Logger LOG = LoggerFactory.getLogger(NodeFiles.class);
     private static final String OWNER_ONLY = "rw-------";
     private static final String ALIAS = "key";
 
@@ -163,24 +160,12 @@ final class NodeFiles {
         }
     }
 
-    /** The key stores' password: the node secret, created on first use. */
+    /** The key stores' password: the node secret ({@link NodeSecret}: the kernel keyring, or {@code node.secret}). */
     private synchronized char[] password() {
-        Path file = directory.resolve("node.secret");
-        try {
-            if (!Files.exists(file)) {
-                byte[] secret = new byte[32];
-                new SecureRandom().nextBytes(secret);
-                writeOwnerOnly(file, secret);
-                Arrays.fill(secret, (byte) 0);
-                LOG.warn("The node secret that encrypts this node's keys is in {} (mode 0600); keep the data directory private", file);
-            }
-            byte[] secret = Files.readAllBytes(file);
-            char[] password = Base64.getEncoder().encodeToString(secret).toCharArray();
-            Arrays.fill(secret, (byte) 0);
-            return password;
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read or create the node secret " + file, e);
-        }
+        byte[] secret = NodeSecret.read("node-secret", directory.resolve("node.secret"));
+        char[] password = Base64.getEncoder().encodeToString(secret).toCharArray();
+        Arrays.fill(secret, (byte) 0);
+        return password;
     }
 
     /** Writes a file that only the node's user can read, replacing the old one at once. */

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -21,15 +20,15 @@ import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 import io.plinth.support.JsonFile;
+import io.plinth.support.NodeSecret;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Credentials on disk, {@code data/plinth/credentials/} (mode 0700): {@code credentials.json} holds
  * each credential with its confidential fields sealed with AES-256-GCM (a fresh 96-bit nonce each;
  * the credential's name and the field's name as associated data, so a sealed value cannot be moved
- * to another place); the key is in {@code store.key} (mode 0600).
+ * to another place); the key comes from the kernel keyring when an operator put it there, else from
+ * {@code store.key} (mode 0600): see {@link NodeSecret}.
  */
 final class SealedStore {
 
@@ -47,7 +46,6 @@ final class SealedStore {
         }
     }
 
-    private static final Logger LOG = LoggerFactory.getLogger(SealedStore.class);
     private static final int NONCE_BYTES = 12;
     private static final int TAG_BITS = 128;
 
@@ -60,7 +58,7 @@ final class SealedStore {
         try {
             Files.createDirectories(directory);
             Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx------"));
-            byte[] raw = storeKey(directory.resolve("store.key"));
+            byte[] raw = NodeSecret.read("credentials-key", directory.resolve("store.key"));
             key = new SecretKeySpec(raw, "AES");
             Arrays.fill(raw, (byte) 0);
         } catch (IOException e) {
@@ -118,24 +116,5 @@ final class SealedStore {
 
     private static byte[] place(String credential, String field) {
         return (credential + "\0" + field).getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** The store's key, made on first use. */
-    private byte[] storeKey(Path path) throws IOException {
-        if (!Files.exists(path)) {
-            byte[] fresh = new byte[32];
-            random.nextBytes(fresh);
-            Path temporary = path.resolveSibling(path.getFileName() + ".new");
-            try {
-                Files.createFile(temporary, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            } catch (FileAlreadyExistsException leftOver) {
-                Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString("rw-------"));
-            }
-            Files.write(temporary, fresh);
-            Arrays.fill(fresh, (byte) 0);
-            Files.move(temporary, path, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            LOG.warn("The key that seals this node's credentials is in {} (mode 0600); keep the data directory private", path);
-        }
-        return Files.readAllBytes(path);
     }
 }

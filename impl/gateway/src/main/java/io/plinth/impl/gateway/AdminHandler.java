@@ -46,16 +46,20 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     private final Clusters clusters;
+    /** Who may use the API; null when it is served as plain HTTP (an admin's explicit choice). */
+    private final AdminAccess access;
 
-    AdminHandler(Clusters clusters) {
+    AdminHandler(Clusters clusters, AdminAccess access) {
         this.clusters = clusters;
+        this.access = access;
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         FullHttpResponse response;
+        String refusal = access == null ? null : access.refusal(ctx);
         try {
-            response = answer(request);
+            response = refusal != null ? text(HttpResponseStatus.FORBIDDEN, refusal) : answer(request);
         } catch (IllegalArgumentException e) {
             response = text(HttpResponseStatus.BAD_REQUEST, e.getMessage());
         } catch (JsonProcessingException e) {

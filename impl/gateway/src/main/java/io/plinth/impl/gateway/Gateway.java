@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -28,6 +29,7 @@ import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.plinth.api.gateway.GatewayService;
 import io.plinth.api.hub.HubListener;
+import io.plinth.api.pki.ManagementTls;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
@@ -35,6 +37,9 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -57,11 +62,18 @@ public final class Gateway {
         @AttributeDefinition(description = "Port the proxy listens on")
         int port() default 8080;
 
-        @AttributeDefinition(description = "Address of the /configuration/cluster API; loopback only by default, as it has no authentication yet")
+        @AttributeDefinition(description = "Address of the /configuration/cluster API")
         String adminHost() default "127.0.0.1";
 
         @AttributeDefinition(description = "Port of the /configuration/cluster API")
         int adminPort() default 9090;
+
+        @AttributeDefinition(description = "Serve the /configuration/cluster API over HTTPS with the node's certificate, to clients with a"
+                + " certificate of the cluster CA whose sub-system (O) is in adminClients; false serves plain HTTP to anyone who reaches it")
+        boolean adminTls() default true;
+
+        @AttributeDefinition(description = "Sub-systems (certificate O) allowed to use the /configuration/cluster API, comma-separated")
+        String adminClients() default "admin";
 
         @AttributeDefinition(description = "Milliseconds to wait for a backend connection")
         int connectTimeoutMillis() default 2000;
@@ -96,6 +108,9 @@ public final class Gateway {
     private Channel proxy;
     private Channel admin;
     private int readTimeoutMillis;
+    /** The node's TLS identity, for the admin API over HTTPS. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile ManagementTls tls;
 
     @Activate
     void activate(Config config, BundleContext context) throws InterruptedException, IOException {
@@ -105,7 +120,8 @@ public final class Gateway {
             deactivate(); // DS will not: whatever started is stopped here
             throw e;
         }
-        LOG.info("Gateway listening on {}, its /configuration/cluster API on {}", proxy.localAddress(), admin.localAddress());
+        LOG.info("Gateway listening on {}, its /configuration/cluster API on {} ({})", proxy.localAddress(), admin.localAddress(),
+                config.adminTls() ? "HTTPS, clients of sub-systems " + config.adminClients() : "plain HTTP");
     }
 
     private void start(Config config, BundleContext context) throws InterruptedException, IOException {
@@ -139,10 +155,19 @@ public final class Gateway {
                         new Frontend(Gateway.this));
             }
         });
+        AdminAccess access = config.adminTls() ? new AdminAccess(() -> tls, Set.of(config.adminClients().trim().split("\\s*,\\s*"))) : null;
         admin = bind(config.adminHost(), adminPort, new ChannelInitializer<SocketChannel>() {
             @Override
-            protected void initChannel(SocketChannel channel) {
-                channel.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(ADMIN_MAX_BODY), new AdminHandler(clusters));
+            protected void initChannel(SocketChannel channel) throws javax.net.ssl.SSLException {
+                if (access != null) {
+                    io.netty.handler.ssl.SslHandler handshake = access.tls(channel);
+                    if (handshake == null) {
+                        channel.close(); // no identity to present yet: nothing to serve on
+                        return;
+                    }
+                    channel.pipeline().addLast(handshake);
+                }
+                channel.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(ADMIN_MAX_BODY), new AdminHandler(clusters, access));
             }
         });
         routes = context.registerService(GatewayService.class, new Routes(clusters), null);
