@@ -1,12 +1,14 @@
 package io.plinth.itests;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 import java.math.BigInteger;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,6 +16,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
@@ -31,10 +35,27 @@ import org.junit.runners.MethodSorters;
  * Short-lived node certificates (one minute here, an hour by default): every node renews its own
  * at half-life while calls cross the cluster channel and clients open HTTPS connections — none
  * fails, and no channel or web server restarts — and a node that was down past its certificate's
- * end renews it on its own when it comes back, without a token, and rejoins.
+ * end, whose expired certificate the cluster channel and REST then refuse, renews it on its own
+ * when it comes back, without a token, and rejoins. Instances get theirs through the CA's node.
  */
 @FixMethodOrder(MethodSorters.NAME_ASCENDING)
 public class CertificateRenewalIT {
+
+    /** Trusts any server: these probes look at what a node presents or accepts, not at whom they reach. */
+    private static final X509TrustManager TRUST_ANY = new X509TrustManager() {
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+        }
+    };
 
     private static NodeProcess oak;
     private static NodeProcess pine;
@@ -94,8 +115,16 @@ public class CertificateRenewalIT {
     public void b_aNodeBackAfterItsCertificateLapsedReattestsAndRejoins() throws Exception {
         X509Certificate lapsing = presented(pine);
         pine.stop();
+        KeyManager[] lapsed = nodeKeys(pine);
+        assertTrue("a live node certificate opens oak's cluster channel", channelAccepts(oak, lapsed));
         while (!lapsing.getNotAfter().toInstant().plusSeconds(2).isBefore(Instant.now())) {
             Thread.sleep(1_000);
+        }
+        assertFalse("an expired node certificate does not open oak's cluster channel", channelAccepts(oak, lapsed));
+        try {
+            assertEquals("an expired certificate on oak's REST API", 403, oak.http(lapsed).get("/types").status());
+        } catch (java.io.IOException refusedInTheHandshake) {
+            // as it should
         }
         long started = System.nanoTime();
         pine.start();
@@ -133,23 +162,45 @@ public class CertificateRenewalIT {
         }
     }
 
+    /** A node's key and certificate as it keeps them (node.p12, whose password is the node secret), for a test client to present. */
+    private static KeyManager[] nodeKeys(NodeProcess node) throws Exception {
+        Path cluster = node.home().resolve("data/plinth/cluster");
+        char[] password = java.util.Base64.getEncoder().encodeToString(java.nio.file.Files.readAllBytes(cluster.resolve("node.secret")))
+                .toCharArray();
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(cluster.resolve("node.p12"))) {
+            keys.load(in, password);
+        }
+        KeyManagerFactory factory = KeyManagerFactory.getInstance("PKIX");
+        factory.init(keys, password);
+        return factory.getKeyManagers();
+    }
+
+    /**
+     * Whether a node's cluster channel keeps a TLS connection presenting {@code keys}: TLS 1.3
+     * checks the client's certificate after the client's side of the handshake is done, so a
+     * refusal shows as an alert or a close at the first read, at once; an accepted connection
+     * waits for JGroups' first bytes (a second or two, then JGroups closes it).
+     */
+    private static boolean channelAccepts(NodeProcess node, KeyManager[] keys) throws Exception {
+        SSLContext tls = SSLContext.getInstance("TLSv1.3");
+        tls.init(keys, new TrustManager[] {TRUST_ANY}, null);
+        try (SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket("127.0.0.1", node.clusterPort())) {
+            socket.setSoTimeout(2_000);
+            socket.startHandshake();
+            socket.setSoTimeout(500);
+            return socket.getInputStream().read() >= 0;
+        } catch (java.net.SocketTimeoutException waitingForJGroups) {
+            return true;
+        } catch (java.io.IOException refused) {
+            return false;
+        }
+    }
+
     /** The certificate a node's HTTPS port presents now (trusted or not: only its serial and dates matter here). */
     private static X509Certificate presented(NodeProcess node) throws Exception {
         SSLContext tls = SSLContext.getInstance("TLS");
-        tls.init(null, new TrustManager[] {new X509TrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        }}, null);
+        tls.init(null, new TrustManager[] {TRUST_ANY}, null);
         try (SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket("127.0.0.1", node.httpsPort())) {
             socket.startHandshake();
             return (X509Certificate) socket.getSession().getPeerCertificates()[0];

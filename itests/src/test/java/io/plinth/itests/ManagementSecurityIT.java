@@ -100,6 +100,7 @@ public class ManagementSecurityIT {
         openssl("req", "-new", "-key", "agent.key", "-subj", "/CN=agent", "-out", "agent.csr");
         Instant shortOneIssued = Instant.now();
         KeyManager[] shortLived = certificate("short", "billing", 60);
+        KeyManager[] shortAdmin = certificate("short-admin", "admin", 60);
         KeyManager[] agent = certificate("agent", "billing", 3600);
         KeyManager[] admin = certificate("admin", "admin", 3600);
 
@@ -157,6 +158,18 @@ public class ManagementSecurityIT {
         }
         assertRefused("an expired certificate on its open connection", withShortLived);
         assertRefused("an expired certificate on a new connection", node.http(shortLived));
+        assertGatewayRefuses("an expired admin certificate", shortAdmin);
+        String adminSerial = JSON.readTree(Files.readString(work.resolve("admin.json"))).get("serial").asText();
+        assertEquals(200, node.http().post("/pki/certificates/" + adminSerial + "/revoke", "{}").status());
+        assertGatewayRefuses("a revoked admin certificate", admin);
+    }
+
+    private static void assertGatewayRefuses(String what, KeyManager[] keys) throws Exception {
+        try {
+            assertEquals(what, 403, gatewayAdmin(keys).statusCode());
+        } catch (IOException refusedInTheHandshake) {
+            // as it should
+        }
     }
 
     /** GET /configuration/cluster of the gateway's admin API, presenting {@code keys} (none when null). */
