@@ -38,7 +38,6 @@ import io.plinth.api.error.Reason;
 import io.plinth.support.HostPort;
 import io.plinth.support.Threads;
 
-import org.bouncycastle.asn1.x509.GeneralName;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceRegistration;
@@ -110,11 +109,7 @@ public final class ClusterNode implements ClusterService {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
-    private static final String NODE_KEYS = "node";
     private static final String CA_KEYS = "ca";
-    /** The key and self-signed certificate a node in no cluster presents on its management channels. */
-    private static final String SELF_SIGNED_KEYS = "self-signed";
-    private static final Duration SELF_SIGNED_VALIDITY = Duration.ofDays(365);
     private static final String NAME = "[A-Za-z0-9][A-Za-z0-9._-]{0,62}";
     private static final String CLUSTER_NAME = "[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?";
     private static final Duration MAX_TOKEN_TTL = Duration.ofHours(24);
@@ -122,7 +117,6 @@ public final class ClusterNode implements ClusterService {
     private static final long MARK_PATIENCE_SECONDS = 6;
     private static final long DRAIN_CHECK_MILLIS = 500;
     static final long SEED_REFRESH_SECONDS = 5;
-    private static final long RENEWAL_RETRY_SECONDS = 10;
     private static final int DEFAULT_HTTP_PORT = 8181;
     private static final int DEFAULT_HTTPS_PORT = 8443;
 
@@ -135,7 +129,8 @@ public final class ClusterNode implements ClusterService {
     private Tokens tokens;
     /** On the CA's node: the names of the nodes it admitted, which no other node may take. */
     private NodeNames nodeNames;
-    private volatile NodeFiles.KeyEntry identity;
+    /** This node's key and certificate, presented and renewed. */
+    private NodeIdentity identity;
     private volatile Authority authority;
     private JoinServer joinServer;
     /** Connecting blocks for a while when a node is alone: done here, never in a caller's thread. */
@@ -163,7 +158,7 @@ public final class ClusterNode implements ClusterService {
     private final AgentCertifier agents = new AgentCertifier(new AgentCertifier.Cluster() {
         @Override
         public NodeFiles.KeyEntry identity() {
-            return identity;
+            return identity.current();
         }
 
         @Override
@@ -191,10 +186,6 @@ public final class ClusterNode implements ClusterService {
     private ScheduledFuture<?> drainWatch;
     /** DNS lookups may take seconds: never on the thread that connects and watches drains. */
     private ScheduledExecutorService seedLookups;
-    /** Renews this node's certificate; its own thread, as a renewal may wait on the CA's node. */
-    private ScheduledExecutorService renewals;
-    private ScheduledFuture<?> nextRenewal;
-    private final Object renewalLock = new Object();
 
     @Activate
     synchronized void activate(Config configuration, BundleContext context) throws UnknownHostException {
@@ -210,7 +201,22 @@ public final class ClusterNode implements ClusterService {
         files = new NodeFiles();
         tokens = new Tokens();
         nodeNames = new NodeNames();
-        identity = files.keyEntry(NODE_KEYS).orElse(null);
+        identity = new NodeIdentity(files, managementTls, nodeName, advertisedHost, new NodeIdentity.Ca() {
+            @Override
+            public Authority authority() {
+                return authority;
+            }
+
+            @Override
+            public CertificateManager ledger() {
+                return certificateManager;
+            }
+
+            @Override
+            public boolean isMember(String node) {
+                return ClusterNode.this.isMember(node);
+            }
+        }, nodeValidity());
         authority = files.keyEntry(CA_KEYS).map(ca -> new Authority(ca.key(), ca.certificate())).orElse(null);
         channelStarter = Executors.newSingleThreadScheduledExecutor(Threads.named("plinth-cluster-channel"));
         crls = new CrlSync(() -> channel, () -> certificateManager, files, this::inBackground, managementTls::revocations);
@@ -218,7 +224,7 @@ public final class ClusterNode implements ClusterService {
             startCertificateAuthority(); // first: the join service records the certificates it issues there
             startJoinServer();
         }
-        presentIdentity();
+        identity.start();
         java.util.Optional.ofNullable(crls.current()).ifPresent(managementTls::revocations);
         managementTlsRegistration = context.registerService(ManagementTls.class, managementTls, null);
         agentsRegistration = context.registerService(AgentCertificates.class, agents, null);
@@ -230,8 +236,6 @@ public final class ClusterNode implements ClusterService {
         crlRegistration = context.registerService(ClusterMessageHandler.class, crls,
                 new java.util.Hashtable<>(java.util.Map.of(ClusterMessageHandler.TOPIC, CrlSync.TOPIC)));
         files.membership().ifPresent(this::startChannel);
-        renewals = Executors.newSingleThreadScheduledExecutor(Threads.named("plinth-cluster-renewal"));
-        scheduleRenewal();
         seedLookups = Executors.newSingleThreadScheduledExecutor(Threads.named("plinth-cluster-seeds"));
         if (!dnsSeeds.isEmpty()) {
             seedLookups.scheduleWithFixedDelay(this::refreshSeeds, SEED_REFRESH_SECONDS, SEED_REFRESH_SECONDS, TimeUnit.SECONDS);
@@ -242,8 +246,7 @@ public final class ClusterNode implements ClusterService {
     synchronized void deactivate() throws InterruptedException {
         managementTlsRegistration.unregister();
         agentsRegistration.unregister();
-        renewals.shutdownNow();
-        renewals.awaitTermination(30, TimeUnit.SECONDS); // a renewal in flight writes nothing after this
+        identity.close(); // a renewal in flight writes nothing after this
         if (joinServer != null) { // before the CA: its thread may be serving a request with it
             joinServer.close();
             joinServer = null;
@@ -370,11 +373,7 @@ public final class ClusterNode implements ClusterService {
     private void retire(ClusterChannel current) {
         String cluster = files.membership().map(NodeFiles.Membership::cluster).orElse("?");
         nodeStates.farewell(true);
-        synchronized (files) {
-            files.forgetMembership(NODE_KEYS); // before the others see it gone: it is in no cluster from then on
-            identity = null; // in the same step: a renewal in flight sees it and keeps nothing
-        }
-        presentIdentity();
+        identity.forget(); // before the others see it gone: it is in no cluster from then on
         channel = null;
         current.close();
         nodeStates.retired();
@@ -421,7 +420,7 @@ public final class ClusterNode implements ClusterService {
     @Override
     public ClusterInfo info() {
         Optional<NodeFiles.Membership> membership = files.membership();
-        NodeFiles.KeyEntry keys = identity;
+        NodeFiles.KeyEntry keys = identity.current();
         if (membership.isEmpty() || keys == null) {
             return ClusterInfo.none(nodeName);
         }
@@ -548,87 +547,9 @@ public final class ClusterNode implements ClusterService {
     }
 
     private void become(NodeFiles.Membership membership, NodeFiles.KeyEntry keys) {
-        files.saveKeyEntry(NODE_KEYS, keys);
+        identity.become(keys);
         files.saveMembership(membership);
-        identity = keys;
-        presentIdentity();
-        scheduleRenewal();
         startChannel(membership);
-    }
-
-    /** Renews this node's certificate when it is due ({@link NodeRenewal#due}), at once if it lapsed. */
-    private void scheduleRenewal() {
-        NodeFiles.KeyEntry current = identity;
-        if (current == null) {
-            return;
-        }
-        Instant due = NodeRenewal.due(current.certificate(), java.util.concurrent.ThreadLocalRandom.current().nextDouble(-1, 1));
-        renewIn(Math.max(0, Duration.between(Instant.now(), due).toMillis()));
-    }
-
-    private void renewIn(long millis) {
-        synchronized (renewalLock) { // not the component's lock: deactivate holds it while it waits for the renewal thread
-            if (nextRenewal != null) {
-                nextRenewal.cancel(false);
-            }
-            nextRenewal = renewals.isShutdown() ? null : renewals.schedule(this::renewIdentity, millis, TimeUnit.MILLISECONDS);
-        }
-    }
-
-    /**
-     * A fresh key and a certificate for it from the CA's node (or this node's own CA), presented at
-     * the next handshake of every channel; the old key is forgotten. Tried again shortly when the
-     * CA cannot be reached.
-     */
-    private void renewIdentity() {
-        NodeFiles.KeyEntry current = identity;
-        Optional<NodeFiles.Membership> membership = files.membership();
-        if (current == null || membership.isEmpty()) {
-            return;
-        }
-        if (authority == null && membership.get().authority() == null) {
-            LOG.warn("This node's membership names no CA node to renew its certificate at (valid until {}); join again with a token",
-                    current.certificate().getNotAfter().toInstant());
-            return;
-        }
-        try {
-            KeyPair keys = Authority.newKeyPair();
-            JoinProtocol.Certified answer = authority != null
-                    ? NodeRenewal.renewOwn(authority, certificateManager, current.certificate(), keys.getPublic(), nodeValidity(), this::isMember)
-                    : JoinClient.post(membership.get().authority(), membership.get().caFingerprint(), JoinProtocol.RENEW_PATH,
-                    NodeProof.sign(new JoinProtocol.Renewal(Pem.of(Authority.request(keys, nodeName)), null), current),
-                    JoinProtocol.Certified.class);
-            NodeFiles.KeyEntry renewed = NodeRenewal.accept(answer, membership.get().caFingerprint(), current, keys);
-            synchronized (files) {
-                if (identity != current || files.membership().isEmpty() || renewals.isShutdown()) {
-                    return; // the node left, joined again or stops meanwhile
-                }
-                files.saveKeyEntry(NODE_KEYS, renewed);
-                identity = renewed;
-            }
-            if (certificateManager != null) {
-                certificateManager.protect(renewed.certificate());
-            }
-            presentIdentity();
-            LOG.info("Renewed this node's certificate: serial {}, valid until {}", renewed.certificate().getSerialNumber().toString(16),
-                    renewed.certificate().getNotAfter().toInstant());
-            scheduleRenewal();
-        } catch (PlinthException e) {
-            if (e.reason() == Reason.DENIED) { // asking again gets the same answer
-                LOG.error("The CA refuses to renew this node's certificate (valid until {}): {}. It will not ask again until it restarts",
-                        current.certificate().getNotAfter().toInstant(), e.getMessage());
-            } else {
-                renewLater(current, e);
-            }
-        } catch (RuntimeException e) {
-            renewLater(current, e);
-        }
-    }
-
-    private void renewLater(NodeFiles.KeyEntry current, RuntimeException failure) {
-        LOG.warn("Cannot renew this node's certificate (valid until {}): {}; trying again in {} s",
-                current.certificate().getNotAfter().toInstant(), failure.getMessage(), RENEWAL_RETRY_SECONDS);
-        renewIn(TimeUnit.SECONDS.toMillis(RENEWAL_RETRY_SECONDS));
     }
 
     /** On the CA's node: whether a node name belongs to a member (admitted, not destroyed). */
@@ -648,50 +569,6 @@ public final class ClusterNode implements ClusterService {
         return NodeRenewal.grant(request, ca, ledger, this::isMember, nodeValidity());
     }
 
-    /**
-     * Has the management channels present this node's certificate, or a self-signed one while it is
-     * in no cluster; writes what a client should trust (the cluster CA, or that self-signed
-     * certificate) to {@code management-ca.pem} for admins to pin.
-     */
-    private void presentIdentity() {
-        synchronized (files) { // one identity at a time, the latest: renewals, joins and leaves may race
-            NodeFiles.KeyEntry keys = identity;
-            X509Certificate clusterCa = keys == null ? null : keys.chain()[keys.chain().length - 1];
-            try {
-                NodeFiles.KeyEntry presented = keys != null ? keys : selfSigned();
-                managementTls.use(presented, clusterCa);
-                files.saveTrustAnchor(Pem.of(presented.chain()[presented.chain().length - 1]));
-            } catch (RuntimeException e) {
-                LOG.error("Cannot present {} on the management channels: {}", keys != null ? "this node's certificate" : "a self-signed certificate",
-                        e.toString());
-            }
-        }
-    }
-
-    /** The self-signed key and certificate, made on first use and again when less than a month of it is left. */
-    private NodeFiles.KeyEntry selfSigned() {
-        synchronized (files) {
-            java.util.Optional<NodeFiles.KeyEntry> kept = files.keyEntry(SELF_SIGNED_KEYS)
-                    .filter(entry -> entry.certificate().getNotAfter().toInstant().isAfter(java.time.Instant.now().plus(Duration.ofDays(30))));
-            if (kept.isPresent()) {
-                return kept.get();
-            }
-            KeyPair pair = Authority.newKeyPair();
-            List<GeneralName> names = new java.util.ArrayList<>();
-            for (String name : new java.util.LinkedHashSet<>(List.of("localhost", "127.0.0.1", advertisedHost, nodeName))) {
-                try {
-                    names.add(Authority.alternativeName(name));
-                } catch (IllegalArgumentException notAName) {
-                    // a node name that is no DNS name is not named in the certificate
-                }
-            }
-            NodeFiles.KeyEntry made = new NodeFiles.KeyEntry(pair.getPrivate(), new X509Certificate[] {
-                    Authority.selfSigned(pair, nodeName, names, SELF_SIGNED_VALIDITY)});
-            files.saveKeyEntry(SELF_SIGNED_KEYS, made);
-            return made;
-        }
-    }
-
     /** Connects the cluster channel, in the background: a node alone waits a while for others. */
     private void startChannel(NodeFiles.Membership membership) {
         channelStarter.execute(() -> connect(membership.cluster()));
@@ -702,8 +579,9 @@ public final class ClusterNode implements ClusterService {
         try {
             NodeFiles.Membership membership = files.membership().orElseThrow();
             String host = config.clusterHost().isBlank() ? advertisedHost : config.clusterHost();
+            NodeFiles.KeyEntry keys = identity.current();
             channel = new ClusterChannel(cluster, nodeName, new InetSocketAddress(InetAddress.getByName(host), config.clusterPort()),
-                    seeds(membership), managementTls.keyManager(), identity.chain()[identity.chain().length - 1], bundleContext,
+                    seeds(membership), managementTls.keyManager(), keys.chain()[keys.chain().length - 1], bundleContext,
                     this::rememberSeeds, new NodeStates.Marks(
                             membership.unavailable() ? Set.of(nodeName) : Set.of(), membership.draining() ? Set.of(nodeName) : Set.of()),
                     crls.current());
@@ -799,8 +677,9 @@ public final class ClusterNode implements ClusterService {
 
     private void startCertificateAuthority() {
         certificateManager = new CertificateManager(authority, revocationUrl(), crls::publish);
-        if (identity != null) {
-            certificateManager.protect(identity.certificate());
+        NodeFiles.KeyEntry own = identity.current();
+        if (own != null) {
+            certificateManager.protect(own.certificate());
         }
         certificateAuthority = bundleContext.registerService(CertificateAuthority.class, certificateManager, null);
     }
