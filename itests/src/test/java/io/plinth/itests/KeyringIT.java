@@ -23,7 +23,8 @@ import org.junit.Test;
 /**
  * A node whose root secrets an operator put in the kernel keyring (a user key per secret, in the
  * user keyring of the node's user, as {@code keyctl padd} does): the node seals its key stores and
- * credentials with them, writes neither to disk, and opens both again after a restart.
+ * credentials with them, writes neither to disk, and opens both again after a restart; with the
+ * keys gone, it refuses to make new secrets over the sealed data.
  */
 public class KeyringIT {
 
@@ -35,6 +36,9 @@ public class KeyringIT {
     private static final long ADD_KEY = 248;
     private static final long KEYCTL = 250;
     private static final long KEYCTL_REVOKE = 3;
+    private static final long KEYCTL_SETPERM = 5;
+    /** Possessor: everything; the user: view and read (as a service must be given, see the user guide). */
+    private static final long POSSESSOR_ALL_USER_READ = 0x3f030000L;
     private static final long KEY_SPEC_USER_KEYRING = -4;
 
     private final C libc = Native.load("c", C.class);
@@ -61,6 +65,9 @@ public class KeyringIT {
         added.add(first);
         added.add(libc.syscall(ADD_KEY, "user", "plinth:keyring:credentials-key", credentialsKey, (long) credentialsKey.length,
                 KEY_SPEC_USER_KEYRING));
+        for (long key : added) {
+            assertEquals(0, libc.syscall(KEYCTL, KEYCTL_SETPERM, key, POSSESSOR_ALL_USER_READ));
+        }
 
         node = new NodeProcess(Path.of("target/nodes/keyring"), 22000);
         node.start();
@@ -81,6 +88,21 @@ public class KeyringIT {
         Http.Answer signed = node.http().post("/credentials/k/sign", "{\"inputs\":{\"message\":\"hello\"}}");
         assertEquals("the sealed credential opens again: " + signed.body(), 200, signed.status());
         assertEquals(HexFormat.of().formatHex(hmac("k-secret", "hello")), signed.json().get("signature").asText());
+
+        // The keys gone (a reboot empties the keyring): the node makes no new secret over the sealed data.
+        node.stop();
+        for (long key : added) {
+            libc.syscall(KEYCTL, KEYCTL_REVOKE, key);
+        }
+        node.start();
+        Path log = node.home().resolve("data/log/karaf.log");
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (!Files.exists(log) || !Files.readString(log).contains("put the key back")) {
+            assertTrue("the node says the keyring key is missing within 60 s", System.nanoTime() < deadline);
+            Thread.sleep(500);
+        }
+        assertFalse("no new node secret over the sealed key stores", Files.exists(data.resolve("cluster/node.secret")));
+        assertFalse("no new credentials key over the sealed credentials", Files.exists(data.resolve("credentials/store.key")));
     }
 
     private static byte[] hmac(String key, String message) throws Exception {

@@ -1,5 +1,6 @@
 package io.plinth.api.pki;
 
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 
 import org.osgi.annotation.versioning.ProviderType;
@@ -21,6 +22,13 @@ public interface AgentCertificates {
 
     /** A one-time token for an agent about to start on this node; INVALID for a bad request, such as a {@code node} sub-system. */
     String issueToken(AgentRequest request);
+
+    /**
+     * A one-time token for an agent that another agent, {@code spawner}, is about to start here
+     * (seed §4.9.6: spawning is a capability): DENIED unless the spawner's certificate — a client
+     * certificate its caller has checked — lists the requested sub-system in its capabilities.
+     */
+    String issueToken(AgentRequest request, X509Certificate spawner);
 
     /** Spends a token: a key made here and its certificate, for an agent running in this JVM. */
     AgentIdentity redeem(String token);

@@ -14,6 +14,7 @@ import com.sun.jna.Library;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Platform;
+import com.sun.jna.Pointer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,16 +36,28 @@ public final class NodeSecret {
     private NodeSecret() {
     }
 
-    /** The secret {@code name} of this node: from the keyring, else from (or newly into) {@code file}. The caller wipes it. */
-    public static byte[] read(String name, Path file) {
+    /**
+     * The secret {@code name} of this node: from the keyring, else from (or newly into) {@code file}.
+     * Never a new one while data sealed with the old one exists ({@code sealedDataExists}): that
+     * data would be lost; it fails instead, asking for the key back. The caller wipes the secret.
+     */
+    public static byte[] read(String name, Path file, boolean sealedDataExists) {
         String description = "plinth:" + System.getProperty("karaf.name", "root") + ":" + name;
         Optional<byte[]> held = KernelKeyring.read(description);
         if (held.isPresent()) {
-            LOG.debug("The {} comes from the kernel keyring ({})", name, description);
+            if (held.get().length != SECRET_BYTES) {
+                Arrays.fill(held.get(), (byte) 0);
+                throw new IllegalStateException("the keyring key " + description + " holds " + held.get().length + " bytes, not "
+                        + SECRET_BYTES + " (add it with keyctl padd, from a file of exactly those bytes)");
+            }
             return held.get();
         }
         try {
             if (!Files.exists(file)) {
+                if (sealedDataExists) {
+                    throw new IllegalStateException("the " + name + " is neither in the kernel keyring (user key " + description
+                            + ") nor in " + file + ", and data sealed with it exists: put the key back (a reboot empties the keyring)");
+                }
                 byte[] fresh = new byte[SECRET_BYTES];
                 new SecureRandom().nextBytes(fresh);
                 writeOwnerOnly(file, fresh);
@@ -70,54 +83,72 @@ public final class NodeSecret {
     }
 
     /**
-     * request_key(2) and keyctl(2) KEYCTL_READ through libc's syscall(2): no libkeyutils needed.
-     * Empty where there is no keyring (another OS, a seccomp profile forbidding it) or no such key.
+     * keyctl(2) KEYCTL_SEARCH in the user keyring, then KEYCTL_READ, through libc's syscall(2): no
+     * libkeyutils needed. Empty where there is no keyring (another OS, a seccomp profile forbidding
+     * it) or no such key; reading needs the key's read permission for its user, or possession.
      */
     static final class KernelKeyring {
         private static final long KEY_SPEC_USER_KEYRING = -4;
+        private static final long KEYCTL_SEARCH = 10;
         private static final long KEYCTL_READ = 11;
         private static final int MAX_BYTES = 4096;
+        private static volatile boolean unusableReported;
 
         interface C extends Library {
             long syscall(long number, Object... arguments);
+
+            int mlock(Pointer address, long length);
+
+            int munlock(Pointer address, long length);
         }
 
         private KernelKeyring() {
         }
 
         static Optional<byte[]> read(String description) {
-            long[] calls = syscalls();
-            if (calls == null) {
+            Long keyctl = keyctlSyscall();
+            if (keyctl == null) {
                 return Optional.empty();
             }
             try {
                 C libc = Native.load("c", C.class);
-                long key = libc.syscall(calls[0], "user", description, null, KEY_SPEC_USER_KEYRING);
+                long key = libc.syscall(keyctl, KEYCTL_SEARCH, KEY_SPEC_USER_KEYRING, "user", description, 0L);
                 if (key < 0) {
                     return Optional.empty(); // no such key, or no keyring service here
                 }
                 Memory buffer = new Memory(MAX_BYTES);
+                boolean locked = libc.mlock(buffer, MAX_BYTES) == 0; // never swapped out, where RLIMIT_MEMLOCK permits
                 try {
-                    long length = libc.syscall(calls[1], KEYCTL_READ, key, buffer, (long) MAX_BYTES);
-                    return length <= 0 || length > MAX_BYTES ? Optional.empty() : Optional.of(buffer.getByteArray(0, (int) length));
+                    long length = libc.syscall(keyctl, KEYCTL_READ, key, buffer, (long) MAX_BYTES);
+                    if (length < 0) {
+                        throw new IllegalStateException("the keyring key " + description + " exists but may not be read by this process"
+                                + " (keyctl setperm it to give its user read, 0x3f030000)");
+                    }
+                    return length == 0 || length > MAX_BYTES ? Optional.empty() : Optional.of(buffer.getByteArray(0, (int) length));
                 } finally {
                     buffer.clear(); // the native copy, wiped before it is freed
+                    if (locked) {
+                        libc.munlock(buffer, MAX_BYTES);
+                    }
                     buffer.close();
                 }
-            } catch (LinkageError | RuntimeException e) {
-                LOG.debug("No kernel keyring: {}", e.toString());
+            } catch (LinkageError e) {
+                if (!unusableReported) {
+                    unusableReported = true;
+                    LOG.warn("The kernel keyring cannot be used from this JVM ({}); node secrets come from files", e.toString());
+                }
                 return Optional.empty();
             }
         }
 
-        /** {request_key, keyctl} syscall numbers of this machine, or null where they are not known. */
-        private static long[] syscalls() {
+        /** The keyctl syscall number of this machine, or null where it is not known. */
+        private static Long keyctlSyscall() {
             if (!Platform.isLinux()) {
                 return null;
             }
             return switch (System.getProperty("os.arch")) {
-                case "amd64", "x86_64" -> new long[] {249, 250};
-                case "aarch64" -> new long[] {218, 219};
+                case "amd64", "x86_64" -> 250L;
+                case "aarch64" -> 219L;
                 default -> null;
             };
         }

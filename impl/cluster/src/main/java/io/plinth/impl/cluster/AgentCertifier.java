@@ -55,6 +55,8 @@ final class AgentCertifier implements AgentCertificates {
     private record Pending(AgentRequest request, long expiresNanos) {
     }
 
+    /** What a node may have certified for itself: its component instances. */
+    static final java.util.Set<String> DELEGATED = java.util.Set.of("component");
     private static final int MAX_PENDING = 10_000;
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -87,6 +89,17 @@ final class AgentCertifier implements AgentCertificates {
     }
 
     @Override
+    public String issueToken(AgentRequest request, X509Certificate spawner) {
+        List<String> capabilities = spawner == null ? List.of() : Authority.capabilities(spawner);
+        if (request == null || !capabilities.contains(request.subsystem())) {
+            throw new PlinthException(Reason.DENIED, (spawner == null ? "no spawner" : spawner.getSubjectX500Principal().getName())
+                    + " may not spawn " + (request == null ? "anything" : request.subsystem() + " agents") + " (its capabilities: "
+                    + capabilities + ")");
+        }
+        return issueToken(request);
+    }
+
+    @Override
     public AgentIdentity redeem(String token) {
         Pending spent = spend(token);
         KeyPair keys = Authority.newKeyPair();
@@ -96,6 +109,10 @@ final class AgentCertifier implements AgentCertificates {
 
     @Override
     public IssuedCertificate redeem(String token, String csrPem) {
+        if (csrPem == null) {
+            throw PlinthException.invalid("redeeming a token takes csr, a PKCS #10 request for the agent's key");
+        }
+        Authority.provenKey(Pem.request(csrPem)); // a request that is merely malformed does not spend the token
         Pending spent = spend(token);
         X509Certificate certificate = Pem.certificate(certify(spent.request(), csrPem).certificate());
         return new IssuedCertificate(certificate.getSerialNumber().toString(16), certificate.getSubjectX500Principal().getName(),
@@ -115,12 +132,30 @@ final class AgentCertifier implements AgentCertificates {
         }
     }
 
-    /** The CA node's side of a member's {@code POST /certify}. */
+    /**
+     * The CA node's side of a member's {@code POST /certify}: only for the sub-systems a node may
+     * spawn by itself ({@link #DELEGATED}), named by the agent's id alone (its {@code urn:plinth:}
+     * URI), with no capabilities and for an hour at most — a member, even a compromised one, gets
+     * nothing that passes for an admin, another node's agent or a server elsewhere. Other agents
+     * are certified on the CA's node, by an admin.
+     */
     JoinProtocol.Certified grantCertify(JoinProtocol.Certify request) {
-        return certifyFor(request, nodeOf(NodeProof.verify(request, cluster.authority(), ca(), cluster::isMember, Duration.ZERO)));
+        String node = nodeOf(NodeProof.verify(request, cluster.authority(), ca(), cluster::isMember, Duration.ZERO));
+        if (!DELEGATED.contains(request.subsystem())) {
+            throw new PlinthException(Reason.DENIED, "a node has only its " + DELEGATED + " agents certified, not " + request.subsystem());
+        }
+        boolean ownNameOnly = request.uris() == null || request.uris().stream().allMatch(uri -> uri.startsWith("urn:plinth:")
+                && uri.endsWith(":" + request.agentId()));
+        if ((request.dnsNames() != null && !request.dnsNames().isEmpty()) || !ownNameOnly
+                || (request.capabilities() != null && !request.capabilities().isEmpty())
+                || (request.validitySeconds() != null && request.validitySeconds() > io.plinth.api.pki.CertificateAuthority.DEFAULT_VALIDITY.toSeconds())) {
+            throw new PlinthException(Reason.DENIED, "a node's agents are certified without DNS names, capabilities or other URIs than"
+                    + " their urn:plinth: name, for an hour at most");
+        }
+        return certifyFor(request, node);
     }
 
-    /** The CA node's side of a member's {@code POST /revoke}. */
+    /** The CA node's side of a member's {@code POST /revoke}: certificates of its own delegated agents only. */
     Revoked grantRevoke(JoinProtocol.Revoke request) {
         return revokeFor(request, nodeOf(NodeProof.verify(request, cluster.authority(), ca(), cluster::isMember, Duration.ZERO)));
     }
@@ -149,7 +184,7 @@ final class AgentCertifier implements AgentCertificates {
     private Revoked revokeFor(JoinProtocol.Revoke request, String node) {
         IssuedCertificate certificate = ca().certificate(request.serial());
         javax.security.auth.x500.X500Principal subject = new javax.security.auth.x500.X500Principal(certificate.subject());
-        if ("node".equals(Subjects.attribute(subject, BCStyle.O)) || !node.equals(Subjects.attribute(subject, BCStyle.OU))) {
+        if (!DELEGATED.contains(Subjects.attribute(subject, BCStyle.O)) || !node.equals(Subjects.attribute(subject, BCStyle.OU))) {
             throw new PlinthException(Reason.DENIED, "node " + node + " may revoke the certificates of its own agents only, not of "
                     + certificate.subject());
         }

@@ -117,6 +117,23 @@ final class Authority {
         }
     }
 
+    /** The sub-systems a certificate's capabilities extension lists (none without one). */
+    static List<String> capabilities(X509Certificate certificate) {
+        byte[] extension = certificate.getExtensionValue(CAPABILITIES.getId());
+        if (extension == null) {
+            return List.of();
+        }
+        try {
+            List<String> listed = new java.util.ArrayList<>();
+            for (ASN1Encodable entry : org.bouncycastle.asn1.ASN1Sequence.getInstance(JcaX509ExtensionUtils.parseExtensionValue(extension))) {
+                listed.add(DERUTF8String.getInstance(entry).getString());
+            }
+            return listed;
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            throw PlinthException.invalid("the certificate's capabilities extension does not parse: " + e.getMessage());
+        }
+    }
+
     /** A fresh EC P-256 key pair, made in this process. */
     static KeyPair newKeyPair() {
         try {

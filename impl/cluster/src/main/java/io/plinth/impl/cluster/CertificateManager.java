@@ -167,10 +167,18 @@ final class CertificateManager implements CertificateAuthority {
         any.ifPresent(serial -> revoke(serial, "cessationOfOperation")); // revokes all of them
     }
 
-    /** The serial of the node's latest certificate (each renewal supersedes the one before), if any. */
-    synchronized Optional<String> latestNodeCertificate(String node) {
-        return issued.values().stream().filter(c -> node.equals(nodeOf(c))).max(Comparator.comparingLong(Issued::notBefore))
-                .map(Issued::serial);
+    /**
+     * The serials of the node's latest certificates, newest first (each renewal supersedes the one
+     * before; the one before it stays for a renewal whose answer was lost).
+     */
+    synchronized List<String> latestNodeCertificates(String node, int count) {
+        return issued.values().stream().filter(c -> node.equals(nodeOf(c))).sorted(Comparator.comparingLong(Issued::notBefore).reversed())
+                .limit(count).map(Issued::serial).toList();
+    }
+
+    /** The node (OU) any certificate names. */
+    private static String ouOf(Issued certificate) {
+        return Subjects.attribute(new javax.security.auth.x500.X500Principal(certificate.subject()), org.bouncycastle.asn1.x500.style.BCStyle.OU);
     }
 
     /** The node (OU) a node certificate is for; null for another certificate. */
@@ -182,7 +190,8 @@ final class CertificateManager implements CertificateAuthority {
 
     /**
      * Revokes a certificate; a node certificate with all the others of that node (renewals made
-     * several, and a stolen older key must not outlive the node's revocation).
+     * several, and a stolen older key must not outlive the node's revocation) and those of its
+     * agents (they named a node that is no key to anything any more).
      */
     @Override
     public IssuedCertificate revoke(String serial, String reason) {
@@ -194,8 +203,8 @@ final class CertificateManager implements CertificateAuthority {
         synchronized (this) {
             Issued certificate = find(serial);
             String node = nodeOf(certificate);
-            List<Issued> targets = node == null ? List.of(certificate)
-                    : issued.values().stream().filter(c -> node.equals(nodeOf(c))).toList();
+            List<Issued> targets = node == null ? List.of(certificate) // a node's: all of its own and of its agents (OU)
+                    : issued.values().stream().filter(c -> node.equals(ouOf(c))).toList();
             if (targets.stream().anyMatch(c -> c.serial().equals(protectedSerial))) {
                 throw PlinthException.conflict("certificate " + serial + " is the CA node's: revoked, nobody could reach the CA any more");
             }

@@ -518,15 +518,18 @@ public final class ClusterNode implements ClusterService {
             throw PlinthException.invalid(e.getMessage());
         }
         String nodeId = Authority.newId();
-        X509Certificate certificate = ca.certifyNode(key, request.node(), nodeId, request.host(), nodeValidity());
-        certificateManager.keep(certificate); // so that it can be revoked
-        // Only now, with everything checked: a request that is merely malformed does not spend the token.
+        X509Certificate certificate;
+        // Only now, with the request checked (one merely malformed does not spend the token), and
+        // nothing certified or recorded before the token is spent and the name free: a forged or
+        // used token leaves no certificate behind.
         synchronized (nodeNames) {
             if (nodeNames.contains(request.node())) {
                 throw new PlinthException(Reason.DENIED, "a node named " + request.node() + " is in the cluster already;"
                         + " give the new node another name (nodeName in etc/io.plinth.cluster.cfg)");
             }
             tokens.redeem(content);
+            certificate = ca.certifyNode(key, request.node(), nodeId, request.host(), nodeValidity());
+            certificateManager.keep(certificate); // so that it can be revoked
             nodeNames.add(request.node());
         }
         LOG.info("Node {} ({}) at {} joined cluster {}", request.node(), nodeId, request.host(), ca.cluster());

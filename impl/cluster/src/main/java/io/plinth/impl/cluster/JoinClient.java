@@ -134,6 +134,10 @@ final class JoinClient {
                         refusal = "the seed's certificate is not valid under the cluster CA: " + e.getMessage();
                         throw new CertificateException(refusal, e);
                     }
+                    if (!"node".equals(Subjects.attribute(chain[0].getSubjectX500Principal(), org.bouncycastle.asn1.x500.style.BCStyle.O))) {
+                        refusal = "the seed's certificate (" + chain[0].getSubjectX500Principal().getName() + ") is no node certificate";
+                        throw new CertificateException(refusal);
+                    }
                     if (!names(chain[0])) {
                         refusal = "the seed's certificate is for another node (" + chain[0].getSubjectX500Principal().getName()
                                 + "), not for " + seedHost + "; refusing to send it the token";

@@ -162,7 +162,13 @@ final class NodeFiles {
 
     /** The key stores' password: the node secret ({@link NodeSecret}: the kernel keyring, or {@code node.secret}). */
     private synchronized char[] password() {
-        byte[] secret = NodeSecret.read("node-secret", directory.resolve("node.secret"));
+        boolean sealedStores;
+        try (java.util.stream.Stream<Path> files = Files.list(directory)) {
+            sealedStores = files.anyMatch(file -> file.getFileName().toString().endsWith(".p12"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + directory, e);
+        }
+        byte[] secret = NodeSecret.read("node-secret", directory.resolve("node.secret"), sealedStores);
         char[] password = Base64.getEncoder().encodeToString(secret).toCharArray();
         Arrays.fill(secret, (byte) 0);
         return password;

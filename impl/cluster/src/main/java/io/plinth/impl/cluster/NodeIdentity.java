@@ -47,6 +47,7 @@ final class NodeIdentity implements AutoCloseable {
     private static final String SELF_SIGNED_KEYS = "self-signed";
     private static final Duration SELF_SIGNED_VALIDITY = Duration.ofDays(365);
     private static final long RENEWAL_RETRY_SECONDS = 10;
+    private static final long REFUSED_RETRY_SECONDS = 300;
 
     private final NodeFiles files;
     private final NodeTls tls;
@@ -205,20 +206,16 @@ final class NodeIdentity implements AutoCloseable {
                     renewed.certificate().getNotAfter().toInstant());
             scheduleRenewal();
         } catch (PlinthException e) {
-            if (e.reason() == Reason.DENIED) { // asking again gets the same answer
-                LOG.error("The CA refuses to renew this node's certificate (valid until {}): {}. It will not ask again until it restarts",
-                        keys.certificate().getNotAfter().toInstant(), e.getMessage());
-            } else {
-                renewLater(keys, e);
-            }
+            // A refusal (revoked, decommissioned, the clocks apart) seldom changes soon: asked again, but rarely.
+            renewLater(keys, e, e.reason() == Reason.DENIED ? REFUSED_RETRY_SECONDS : RENEWAL_RETRY_SECONDS);
         } catch (RuntimeException e) {
-            renewLater(keys, e);
+            renewLater(keys, e, RENEWAL_RETRY_SECONDS);
         }
     }
 
-    private void renewLater(NodeFiles.KeyEntry keys, RuntimeException failure) {
+    private void renewLater(NodeFiles.KeyEntry keys, RuntimeException failure, long seconds) {
         LOG.warn("Cannot renew this node's certificate (valid until {}): {}; trying again in {} s",
-                keys.certificate().getNotAfter().toInstant(), failure.getMessage(), RENEWAL_RETRY_SECONDS);
-        renewIn(TimeUnit.SECONDS.toMillis(RENEWAL_RETRY_SECONDS));
+                keys.certificate().getNotAfter().toInstant(), failure.getMessage(), seconds);
+        renewIn(TimeUnit.SECONDS.toMillis(seconds));
     }
 }

@@ -30,17 +30,18 @@ final class NodeRenewal {
     }
 
     /**
-     * The CA's side: checks the proof — which must come with the node's latest certificate: an
-     * older key, stolen, renews nothing — and certifies the new key for the same node, with the
+     * The CA's side: checks the proof — which must come with the node's latest certificate, or the
+     * one before it when the answer to a renewal was lost: an older key, stolen, renews nothing —
+     * and certifies the new key for the same node, with the
      * same names. DENIED for anything but a live member's own, unrevoked, latest certificate.
      */
     static JoinProtocol.Certified grant(JoinProtocol.Renewal request, Authority ca, CertificateManager ledger, Predicate<String> isMember,
                                         Duration validity) {
         X509Certificate old = NodeProof.verify(request, ca, ledger, isMember, REATTESTATION_WINDOW);
         String node = Subjects.attribute(old.getSubjectX500Principal(), BCStyle.OU);
-        if (!ledger.latestNodeCertificate(node).orElse("").equals(old.getSerialNumber().toString(16))) {
+        if (!ledger.latestNodeCertificates(node, 2).contains(old.getSerialNumber().toString(16))) {
             throw new PlinthException(Reason.DENIED, "certificate " + old.getSerialNumber().toString(16) + " of node " + node
-                    + " was renewed already: only the latest renews");
+                    + " was renewed already: only the latest (or the one it renewed, if its answer was lost) renews");
         }
         return renewOwn(ca, ledger, old, Authority.provenKey(Pem.request(request.csr())), validity, isMember);
     }

@@ -58,7 +58,7 @@ final class SealedStore {
         try {
             Files.createDirectories(directory);
             Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx------"));
-            byte[] raw = NodeSecret.read("credentials-key", directory.resolve("store.key"));
+            byte[] raw = NodeSecret.read("credentials-key", directory.resolve("store.key"), Files.exists(directory.resolve("credentials.json")));
             key = new SecretKeySpec(raw, "AES");
             Arrays.fill(raw, (byte) 0);
         } catch (IOException e) {

@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -155,7 +154,8 @@ public final class Gateway {
                         new Frontend(Gateway.this));
             }
         });
-        AdminAccess access = config.adminTls() ? new AdminAccess(() -> tls, Set.of(config.adminClients().trim().split("\\s*,\\s*"))) : null;
+        AdminAccess access = config.adminTls() ? new AdminAccess(() -> tls, java.util.Arrays.stream(config.adminClients().split(","))
+                .map(String::trim).filter(client -> !client.isEmpty()).collect(java.util.stream.Collectors.toSet())) : null;
         admin = bind(config.adminHost(), adminPort, new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel channel) throws javax.net.ssl.SSLException {

@@ -32,9 +32,11 @@ final class InstanceIdentity {
     private final Supplier<AgentCertificates> manager;
     private final String instanceId;
     private final AgentRequest request;
-    /** Null when the node is in no cluster (there is no CA to certify anyone). */
-    private final String token;
+    /** The token not redeemed yet; null when none could be had (the node in no cluster) or it was spent. */
+    private String token;
     private AgentIdentity identity;
+    /** This copy of the instance ended: no certificate for it any more. */
+    private boolean ended;
 
     private InstanceIdentity(Supplier<AgentCertificates> manager, String instanceId, AgentRequest request, String token) {
         this.manager = manager;
@@ -59,37 +61,62 @@ final class InstanceIdentity {
         return new InstanceIdentity(manager, instanceId, request, token);
     }
 
-    /** Redeems the token at the first call, renews from half-life on; empty when there was no token. */
+    /**
+     * Redeems the token at the first call, renews from half-life on. Empty while the node can
+     * certify nobody (in no cluster); a token that could not be had or redeemed (the CA out of
+     * reach, the token expired) is asked for again at the next call, as the instance's spawner may.
+     */
     synchronized Optional<AgentIdentity> get() {
-        if (token == null) {
-            return Optional.empty();
+        if (ended) {
+            throw new PlinthException(Reason.CONFLICT, "instance " + instanceId + " has ended: it has no certificate any more");
         }
-        if (identity == null) {
-            identity = certificates().redeem(token);
-        } else if (Instant.now().isAfter(halfLife(identity.certificate()))) {
-            AgentCertificates certificates = certificates();
-            identity = certificates.redeem(certificates.issueToken(request));
+        if (identity != null && Instant.now().isBefore(halfLife(identity.certificate()))) {
+            return Optional.of(identity);
+        }
+        AgentCertificates certificates = manager.get();
+        if (certificates == null) {
+            if (identity == null) {
+                return Optional.empty(); // no certificate manager on this node: nobody to certify it
+            }
+            throw new PlinthException(Reason.UNAVAILABLE, "the certificate manager is not running");
+        }
+        if (token == null) {
+            try {
+                token = certificates.issueToken(request);
+            } catch (PlinthException e) {
+                if (identity == null && e.reason() == Reason.UNAVAILABLE) {
+                    return Optional.empty(); // in no cluster: nobody to certify it
+                }
+                throw e;
+            }
+        }
+        String spending = token;
+        token = null; // spent by the attempt, whatever its outcome
+        try {
+            identity = certificates.redeem(spending);
+        } catch (RuntimeException e) {
+            if (identity != null && Instant.now().isBefore(identity.certificate().getNotAfter().toInstant())) {
+                LOG.warn("Instance {} keeps its certificate until {}: a new one could not be had: {}", instanceId,
+                        identity.certificate().getNotAfter().toInstant(), e.getMessage());
+                return Optional.of(identity);
+            }
+            throw e;
         }
         return Optional.of(identity);
     }
 
-    private AgentCertificates certificates() {
-        AgentCertificates certificates = manager.get();
-        if (certificates == null) {
-            throw new PlinthException(Reason.UNAVAILABLE, "the certificate manager is not running");
-        }
-        return certificates;
-    }
 
     private static Instant halfLife(X509Certificate certificate) {
         Instant from = certificate.getNotBefore().toInstant();
         return from.plus(Duration.between(from, certificate.getNotAfter().toInstant()).dividedBy(2));
     }
 
-    /** This copy ended: its certificate, if it got one, is no key to anything any more. */
+    /** This copy ended: its certificate, if it got one, is no key to anything any more, and it gets no other. */
     void revoke() {
         AgentIdentity redeemed;
         synchronized (this) {
+            ended = true;
+            token = null;
             redeemed = identity;
         }
         AgentCertificates certificates = manager.get();

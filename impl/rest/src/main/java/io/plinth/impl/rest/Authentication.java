@@ -65,9 +65,10 @@ public final class Authentication implements ContainerRequestFilter {
      * and where a new agent redeems its one-time token (the token is its credential).
      */
     private static final Set<String> PUBLIC = Set.of("pki/ca", "pki/crl", "pki/ocsp", "pki/tokens/redeem");
-    /** What an agent (a client certificate) may do besides the credentials service: read. */
+    /** What an agent (a client certificate) may do besides the credentials service and spawning (where its capabilities say): read. */
     private static final Set<String> AGENT_METHODS = Set.of("GET", "HEAD");
     private static final String AGENT_WRITES = "credentials";
+    private static final String AGENT_SPAWNS = "pki/tokens";
     /** A successful login is remembered this long, so that a busy client does not cost a JAAS login per request. */
     private static final long REMEMBER_NANOS = 30_000_000_000L;
     private static final int REMEMBERED_AT_MOST = 1_000;
@@ -99,12 +100,12 @@ public final class Authentication implements ContainerRequestFilter {
                     throw new CertificateException("this node's management identity is not up");
                 }
                 String agent = node.identity(chain);
-                if (!AGENT_METHODS.contains(request.getMethod()) && !path.startsWith(AGENT_WRITES)) {
+                if (!AGENT_METHODS.contains(request.getMethod()) && !path.startsWith(AGENT_WRITES) && !path.equals(AGENT_SPAWNS)) {
                     request.abortWith(new ErrorBody(403, "FORBIDDEN", "agent " + agent
                             + " may read and use credentials (as the policies allow); other changes need an admin").toResponse());
                     return;
                 }
-                request.setSecurityContext(new Caller(agent, secure, SecurityContext.CLIENT_CERT_AUTH));
+                request.setSecurityContext(new Caller(new Agent(agent, chain[0]), secure, SecurityContext.CLIENT_CERT_AUTH));
             } catch (CertificateException e) {
                 request.abortWith(new ErrorBody(403, "FORBIDDEN", "client certificate refused: " + e.getMessage()).toResponse());
             }
@@ -120,7 +121,7 @@ public final class Authentication implements ContainerRequestFilter {
         String key = sha256(authorization);
         Login remembered = logins.get(key);
         if (remembered != null && remembered.until() - System.nanoTime() > 0) {
-            request.setSecurityContext(new Caller(remembered.identity(), secure, SecurityContext.BASIC_AUTH));
+            request.setSecurityContext(new Caller(() -> remembered.identity(), secure, SecurityContext.BASIC_AUTH));
             return;
         }
         String identity = login(authorization.substring(6).trim(), request);
@@ -129,7 +130,7 @@ public final class Authentication implements ContainerRequestFilter {
                 logins.clear();
             }
             logins.put(key, new Login(identity, System.nanoTime() + REMEMBER_NANOS));
-            request.setSecurityContext(new Caller(identity, secure, SecurityContext.BASIC_AUTH));
+            request.setSecurityContext(new Caller(() -> identity, secure, SecurityContext.BASIC_AUTH));
         }
     }
 
@@ -212,11 +213,19 @@ public final class Authentication implements ContainerRequestFilter {
         }
     }
 
+    /** An agent calling with its certificate: its identity {@code O/UID}, and the certificate, for what depends on its extensions. */
+    record Agent(String identity, X509Certificate certificate) implements Principal {
+        @Override
+        public String getName() {
+            return identity;
+        }
+    }
+
     /** The caller's identity as resources see it. */
-    private record Caller(String identity, boolean secure, String scheme) implements SecurityContext {
+    private record Caller(Principal principal, boolean secure, String scheme) implements SecurityContext {
         @Override
         public Principal getUserPrincipal() {
-            return () -> identity;
+            return principal;
         }
 
         @Override

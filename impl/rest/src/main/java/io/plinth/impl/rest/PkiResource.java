@@ -10,8 +10,10 @@ import javax.ws.rs.POST;
 import javax.ws.rs.Path;
 import javax.ws.rs.PathParam;
 import javax.ws.rs.Produces;
+import javax.ws.rs.core.Context;
 import javax.ws.rs.core.MediaType;
 import javax.ws.rs.core.Response;
+import javax.ws.rs.core.SecurityContext;
 
 import io.plinth.api.error.PlinthException;
 import io.plinth.api.pki.AgentCertificates;
@@ -94,13 +96,19 @@ public final class PkiResource extends Resource {
         return platform.certificates().revoke(serial, body == null ? null : body.reason());
     }
 
-    /** A one-time token for an agent an admin is about to start on this node, to hand it privately (stdin, a pipe). */
+    /**
+     * A one-time token for an agent its caller is about to start on this node, to hand it privately
+     * (stdin, a pipe): an admin may ask for any; an agent for the sub-systems its certificate's
+     * capabilities list.
+     */
     @POST
     @Path("tokens")
-    public Response token(TokenFor body) {
+    public Response token(@Context SecurityContext caller, TokenFor body) {
         TokenFor agent = required(body);
-        String token = platform.agents().issueToken(new AgentRequest(agent.subsystem(), agent.agentId(), agent.dnsNames(), agent.uris(),
-                agent.capabilities(), agent.validitySeconds() == null ? null : Duration.ofSeconds(agent.validitySeconds())));
+        AgentRequest request = new AgentRequest(agent.subsystem(), agent.agentId(), agent.dnsNames(), agent.uris(),
+                agent.capabilities(), agent.validitySeconds() == null ? null : Duration.ofSeconds(agent.validitySeconds()));
+        String token = caller.getUserPrincipal() instanceof Authentication.Agent spawner
+                ? platform.agents().issueToken(request, spawner.certificate()) : platform.agents().issueToken(request);
         return Response.status(Response.Status.CREATED).entity(java.util.Map.of("token", token,
                 "expiresInSeconds", AgentCertificates.TOKEN_VALIDITY.toSeconds())).build();
     }
