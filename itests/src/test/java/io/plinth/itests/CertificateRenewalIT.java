@@ -34,7 +34,7 @@ import org.junit.runners.MethodSorters;
 /**
  * Short-lived node certificates (one minute here, an hour by default): every node renews its own
  * at half-life while calls cross the cluster channel and clients open HTTPS connections — none
- * fails, and no channel or web server restarts — and a node that was down past its certificate's
+ * fails, and no channel or web server restarts (one node with EC keys, the other RSA) — and a node that was down past its certificate's
  * end, whose expired certificate the cluster channel and REST then refuse, renews it on its own
  * when it comes back, without a token, and rejoins. Instances get theirs through the CA's node.
  */
@@ -67,6 +67,7 @@ public class CertificateRenewalIT {
         for (NodeProcess node : List.of(oak, pine)) {
             node.configure("io.plinth.cluster.cfg", "certificateMinutes", "1");
         }
+        pine.configure("io.plinth.cluster.cfg", "keyAlgorithm", "RSA"); // a cluster of EC and RSA keys
         TestCluster.form("renewing", oak, List.of(pine));
         TestCluster.registerEcho(oak);
         assertTrue(TestCluster.awaitTypes(pine, 2));
@@ -83,6 +84,7 @@ public class CertificateRenewalIT {
     public void a_nodesRenewTheirCertificatesUnderLoadWithoutAFailedRequest() throws Exception {
         Set<BigInteger> oakSerials = new HashSet<>(Set.of(presented(oak).getSerialNumber()));
         Set<BigInteger> pineSerials = new HashSet<>(Set.of(presented(pine).getSerialNumber()));
+        assertEquals("pine's keys are RSA, as configured", "RSA", presented(pine).getPublicKey().getAlgorithm());
         Load crossNode = new Load(2, () -> bothAnswered(oak.http().post("/calls",
                 "{\"target\":\"group:renew\",\"selector\":\"all\",\"operation\":\"echo\",\"inputs\":{\"message\":\"x\"}}")));
         String login = "Basic " + java.util.Base64.getEncoder().encodeToString(pine.adminLogin().getBytes(java.nio.charset.StandardCharsets.UTF_8));

@@ -46,6 +46,9 @@ final class AgentCertifier implements AgentCertificates {
         Authority authority();
 
         boolean isMember(String node);
+
+        /** EC or RSA: what the keys made here for agents are. */
+        String keyAlgorithm();
     }
 
     /** What the CA's node answers to a revocation. */
@@ -102,7 +105,7 @@ final class AgentCertifier implements AgentCertificates {
     @Override
     public AgentIdentity redeem(String token) {
         Pending spent = spend(token);
-        KeyPair keys = Authority.newKeyPair();
+        KeyPair keys = Authority.newKeyPair(cluster.keyAlgorithm());
         JoinProtocol.Certified certified = certify(spent.request(), Pem.of(Authority.request(keys, spent.request().agentId())));
         return new AgentIdentity(keys.getPrivate(), List.of(Pem.certificate(certified.certificate()), Pem.certificate(certified.ca())));
     }

@@ -134,15 +134,29 @@ final class Authority {
         }
     }
 
-    /** A fresh EC P-256 key pair, made in this process. */
+    /** A fresh EC P-256 key pair, made in this process: the CA's, and every key unless configured otherwise. */
     static KeyPair newKeyPair() {
+        return newKeyPair("EC");
+    }
+
+    /** A fresh key pair made in this process: {@code EC} (P-256) or {@code RSA} (2048 bits). */
+    static KeyPair newKeyPair(String algorithm) {
         try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-            generator.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
+            KeyPairGenerator generator = KeyPairGenerator.getInstance(algorithm);
+            switch (algorithm) {
+                case "EC" -> generator.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
+                case "RSA" -> generator.initialize(2048, RANDOM);
+                default -> throw new IllegalArgumentException("keys are EC or RSA, not " + algorithm);
+            }
             return generator.generateKeyPair();
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("no EC P-256 key generator in this JVM", e);
+            throw new IllegalStateException("no " + algorithm + " key generator in this JVM", e);
         }
+    }
+
+    /** The signature algorithm for a key: SHA-256 with ECDSA or RSA. */
+    static String signatureAlgorithm(java.security.Key key) {
+        return "RSA".equals(key.getAlgorithm()) ? "SHA256withRSA" : SIGNATURE;
     }
 
     PrivateKey key() {
@@ -282,7 +296,7 @@ final class Authority {
         try {
             return new org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder(
                     new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, commonName).build(), keys.getPublic())
-                    .build(new JcaContentSignerBuilder(SIGNATURE).build(keys.getPrivate()));
+                    .build(new JcaContentSignerBuilder(signatureAlgorithm(keys.getPrivate())).build(keys.getPrivate()));
         } catch (OperatorCreationException e) {
             throw new IllegalStateException(e);
         }

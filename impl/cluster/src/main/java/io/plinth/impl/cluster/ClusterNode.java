@@ -104,6 +104,9 @@ public final class ClusterNode implements ClusterService {
         @AttributeDefinition(description = "Minutes a node certificate is valid; each node renews its own at half-life")
         int certificateMinutes() default 60;
 
+        @AttributeDefinition(description = "Keys this node makes for itself and its instances: EC (P-256) or RSA (2048 bits)")
+        String keyAlgorithm() default "EC";
+
         @AttributeDefinition(description = "Days the cluster CA certificate is valid")
         int caDays() default 365;
     }
@@ -180,6 +183,11 @@ public final class ClusterNode implements ClusterService {
         public boolean isMember(String node) {
             return ClusterNode.this.isMember(node);
         }
+
+        @Override
+        public String keyAlgorithm() {
+            return ClusterNode.this.keyAlgorithm();
+        }
     });
     private ServiceRegistration<AgentCertificates> agentsRegistration;
     private final Object drainWatchLock = new Object();
@@ -216,7 +224,7 @@ public final class ClusterNode implements ClusterService {
             public boolean isMember(String node) {
                 return ClusterNode.this.isMember(node);
             }
-        }, nodeValidity());
+        }, nodeValidity(), keyAlgorithm());
         authority = files.keyEntry(CA_KEYS).map(ca -> new Authority(ca.key(), ca.certificate())).orElse(null);
         channelStarter = Executors.newSingleThreadScheduledExecutor(Threads.named("plinth-cluster-channel"));
         crls = new CrlSync(() -> channel, () -> certificateManager, files, this::inBackground, managementTls::revocations);
@@ -437,7 +445,7 @@ public final class ClusterNode implements ClusterService {
         }
         refuseIfMember();
         Authority ca = Authority.create(clusterName, Duration.ofDays(config.caDays()));
-        KeyPair node = Authority.newKeyPair();
+        KeyPair node = Authority.newKeyPair(keyAlgorithm());
         String nodeId = Authority.newId();
         X509Certificate certificate = ca.certifyNode(node.getPublic(), nodeName, nodeId, advertisedHost, nodeValidity());
         files.saveKeyEntry(CA_KEYS, new NodeFiles.KeyEntry(ca.key(), new X509Certificate[] {ca.certificate()}));
@@ -479,7 +487,7 @@ public final class ClusterNode implements ClusterService {
     public synchronized ClusterInfo join(String token) {
         refuseIfMember();
         Tokens.Content content = Tokens.parse(token);
-        KeyPair keys = Authority.newKeyPair();
+        KeyPair keys = Authority.newKeyPair(keyAlgorithm());
         JoinProtocol.Answer answer = JoinClient.join(content,
                 new JoinProtocol.Request(token.trim(), Pem.of(Authority.request(keys, nodeName)), nodeName, advertisedHost));
         X509Certificate ca = Pem.certificate(answer.ca());
@@ -726,6 +734,16 @@ public final class ClusterNode implements ClusterService {
     private static String defaultNodeName() throws UnknownHostException {
         String karafName = System.getProperty("karaf.name", "");
         return karafName.isBlank() || "root".equals(karafName) ? InetAddress.getLocalHost().getHostName() : karafName;
+    }
+
+    /** The configured key algorithm; EC for anything else than RSA (with a warning). */
+    private String keyAlgorithm() {
+        String algorithm = config.keyAlgorithm().trim().toUpperCase(java.util.Locale.ROOT);
+        if (!algorithm.equals("EC") && !algorithm.equals("RSA")) {
+            LOG.warn("keyAlgorithm is EC or RSA, not {}: using EC", config.keyAlgorithm());
+            return "EC";
+        }
+        return algorithm;
     }
 
     private Duration nodeValidity() {

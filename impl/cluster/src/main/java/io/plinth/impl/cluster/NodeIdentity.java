@@ -55,12 +55,14 @@ final class NodeIdentity implements AutoCloseable {
     private final String advertisedHost;
     private final Ca ca;
     private final Duration validity;
+    private final String keyAlgorithm;
     private final ScheduledExecutorService renewals = Executors.newSingleThreadScheduledExecutor(Threads.named("plinth-cluster-renewal"));
     private final Object renewalLock = new Object();
     private ScheduledFuture<?> nextRenewal;
     private volatile NodeFiles.KeyEntry current;
 
-    NodeIdentity(NodeFiles files, NodeTls tls, String nodeName, String advertisedHost, Ca ca, Duration validity) {
+    NodeIdentity(NodeFiles files, NodeTls tls, String nodeName, String advertisedHost, Ca ca, Duration validity, String keyAlgorithm) {
+        this.keyAlgorithm = keyAlgorithm;
         this.files = files;
         this.tls = tls;
         this.nodeName = nodeName;
@@ -183,7 +185,7 @@ final class NodeIdentity implements AutoCloseable {
             return;
         }
         try {
-            KeyPair next = Authority.newKeyPair();
+            KeyPair next = Authority.newKeyPair(keyAlgorithm);
             Predicate<String> isMember = ca::isMember;
             JoinProtocol.Certified answer = authority != null
                     ? NodeRenewal.renewOwn(authority, ca.ledger(), keys.certificate(), next.getPublic(), validity, isMember)

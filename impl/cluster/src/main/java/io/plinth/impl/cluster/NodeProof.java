@@ -21,7 +21,7 @@ import org.bouncycastle.asn1.x500.style.BCStyle;
 
 /**
  * How a member proves to the CA's node that it sent a request: its node certificate, the time,
- * and its node key's signature over the request's JSON with the proof unsigned (certificate and
+ * and its node key's signature (SHA-256 with ECDSA or RSA, as the key is) over the request's JSON with the proof unsigned (certificate and
  * time included, so neither can be swapped). The CA believes it for a node certificate it issued,
  * on its ledger, not revoked, of a node still a member, the time within {@link #FRESHNESS}.
  */
@@ -29,7 +29,6 @@ final class NodeProof {
 
     /** How far a request's time may be from the CA's clock: an old request cannot be replayed later. */
     private static final Duration FRESHNESS = Duration.ofMinutes(5);
-    private static final String SIGNATURE = "SHA256withECDSA";
 
     private NodeProof() {
     }
@@ -39,7 +38,7 @@ final class NodeProof {
         JoinProtocol.Proof unsigned = new JoinProtocol.Proof(Pem.of(node.certificate()), Instant.now().getEpochSecond(), null);
         byte[] signed = signedBytes(request.withProof(unsigned));
         try {
-            Signature signer = Signature.getInstance(SIGNATURE);
+            Signature signer = Signature.getInstance(Authority.signatureAlgorithm(node.key()));
             signer.initSign(node.key());
             signer.update(signed);
             return request.withProof(new JoinProtocol.Proof(unsigned.certificate(), unsigned.epochSecond(),
@@ -107,7 +106,7 @@ final class NodeProof {
 
     private static boolean verifies(PublicKey key, byte[] data, String signature) {
         try {
-            Signature verifier = Signature.getInstance(SIGNATURE);
+            Signature verifier = Signature.getInstance(Authority.signatureAlgorithm(key));
             verifier.initVerify(key);
             verifier.update(data);
             return verifier.verify(Base64.getDecoder().decode(signature));
