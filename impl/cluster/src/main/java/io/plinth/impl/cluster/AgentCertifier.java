@@ -33,19 +33,12 @@ import org.bouncycastle.asn1.x500.style.BCStyle;
  */
 final class AgentCertifier implements AgentCertificates {
 
-    /** What the certifier needs of the node it runs on. */
-    interface Cluster {
+    /** What the certifier needs of the node it runs on, besides what renewals need of its CA. */
+    interface Cluster extends NodeIdentity.Ca {
         /** This node's key and certificate; null while it is in no cluster. */
         NodeFiles.KeyEntry identity();
 
         Optional<NodeFiles.Membership> membership();
-
-        /** The CA at work, on the CA's node only (else null). */
-        CertificateManager ca();
-
-        Authority authority();
-
-        boolean isMember(String node);
 
         /** EC or RSA: what the keys made here for agents are. */
         String keyAlgorithm();
@@ -126,7 +119,7 @@ final class AgentCertifier implements AgentCertificates {
     public void revoke(String serial, String reason) {
         NodeFiles.KeyEntry identity = member();
         JoinProtocol.Revoke request = new JoinProtocol.Revoke(serial, reason, null);
-        if (cluster.ca() != null) {
+        if (cluster.ledger() != null) {
             revokeFor(request, nodeOf(identity.certificate()));
         } else {
             NodeFiles.Membership membership = cluster.membership().orElseThrow(this::noCluster);
@@ -167,7 +160,7 @@ final class AgentCertifier implements AgentCertificates {
         NodeFiles.KeyEntry identity = member();
         JoinProtocol.Certify request = new JoinProtocol.Certify(csrPem, agent.subsystem(), agent.agentId(), agent.dnsNames(), agent.uris(),
                 agent.capabilities(), agent.validity() == null ? null : agent.validity().toSeconds(), null);
-        if (cluster.ca() != null) {
+        if (cluster.ledger() != null) {
             return certifyFor(request, nodeOf(identity.certificate()));
         }
         NodeFiles.Membership membership = cluster.membership().orElseThrow(this::noCluster);
@@ -212,7 +205,7 @@ final class AgentCertifier implements AgentCertificates {
     }
 
     private CertificateManager ca() {
-        CertificateManager ca = cluster.ca();
+        CertificateManager ca = cluster.ledger();
         if (ca == null) {
             throw new PlinthException(Reason.UNAVAILABLE, "this node holds no CA");
         }

@@ -157,8 +157,8 @@ public final class ClusterNode implements ClusterService {
     /** What this node presents on every channel (cluster, join service, REST and web console), and the management clients it accepts. */
     private final NodeTls managementTls = new NodeTls();
     private ServiceRegistration<ManagementTls> managementTlsRegistration;
-    /** This node's certificate manager for the agents it spawns. */
-    private final AgentCertifier agents = new AgentCertifier(new AgentCertifier.Cluster() {
+    /** What this node's identity and certificate manager see of it: its membership, keys and CA. */
+    private final AgentCertifier.Cluster thisNode = new AgentCertifier.Cluster() {
         @Override
         public NodeFiles.KeyEntry identity() {
             return identity.current();
@@ -170,7 +170,7 @@ public final class ClusterNode implements ClusterService {
         }
 
         @Override
-        public CertificateManager ca() {
+        public CertificateManager ledger() {
             return certificateManager;
         }
 
@@ -181,14 +181,18 @@ public final class ClusterNode implements ClusterService {
 
         @Override
         public boolean isMember(String node) {
-            return ClusterNode.this.isMember(node);
+            synchronized (nodeNames) {
+                return nodeNames.contains(node);
+            }
         }
 
         @Override
         public String keyAlgorithm() {
             return ClusterNode.this.keyAlgorithm();
         }
-    });
+    };
+    /** This node's certificate manager for the agents it spawns. */
+    private final AgentCertifier agents = new AgentCertifier(thisNode);
     private ServiceRegistration<AgentCertificates> agentsRegistration;
     private final Object drainWatchLock = new Object();
     private ScheduledFuture<?> drainWatch;
@@ -209,22 +213,7 @@ public final class ClusterNode implements ClusterService {
         files = new NodeFiles();
         tokens = new Tokens();
         nodeNames = new NodeNames();
-        identity = new NodeIdentity(files, managementTls, nodeName, advertisedHost, new NodeIdentity.Ca() {
-            @Override
-            public Authority authority() {
-                return authority;
-            }
-
-            @Override
-            public CertificateManager ledger() {
-                return certificateManager;
-            }
-
-            @Override
-            public boolean isMember(String node) {
-                return ClusterNode.this.isMember(node);
-            }
-        }, nodeValidity(), keyAlgorithm());
+        identity = new NodeIdentity(files, managementTls, nodeName, advertisedHost, thisNode, nodeValidity(), keyAlgorithm());
         authority = files.keyEntry(CA_KEYS).map(ca -> new Authority(ca.key(), ca.certificate())).orElse(null);
         channelStarter = Executors.newSingleThreadScheduledExecutor(Threads.named("plinth-cluster-channel"));
         crls = new CrlSync(() -> channel, () -> certificateManager, files, this::inBackground, managementTls::revocations);
@@ -233,7 +222,7 @@ public final class ClusterNode implements ClusterService {
             startJoinServer();
         }
         identity.start();
-        java.util.Optional.ofNullable(crls.current()).ifPresent(managementTls::revocations);
+        Optional.ofNullable(crls.current()).ifPresent(managementTls::revocations);
         managementTlsRegistration = context.registerService(ManagementTls.class, managementTls, null);
         agentsRegistration = context.registerService(AgentCertificates.class, agents, null);
         nodeStates = new NodeStates(() -> channel == null ? null : channel.messaging(),
@@ -563,13 +552,6 @@ public final class ClusterNode implements ClusterService {
         startChannel(membership);
     }
 
-    /** On the CA's node: whether a node name belongs to a member (admitted, not destroyed). */
-    private boolean isMember(String node) {
-        synchronized (nodeNames) {
-            return nodeNames.contains(node);
-        }
-    }
-
     /** The CA node's side of a renewal (its own, or a member's through the join service). */
     private JoinProtocol.Certified grantRenewal(JoinProtocol.Renewal request) {
         Authority ca = authority;
@@ -577,7 +559,7 @@ public final class ClusterNode implements ClusterService {
         if (ca == null || ledger == null) {
             throw new PlinthException(Reason.UNAVAILABLE, "this node holds no CA");
         }
-        return NodeRenewal.grant(request, ca, ledger, this::isMember, nodeValidity());
+        return NodeRenewal.grant(request, ca, ledger, thisNode::isMember, nodeValidity());
     }
 
     /** Connects the cluster channel, in the background: a node alone waits a while for others. */

@@ -32,12 +32,15 @@ import org.slf4j.LoggerFactory;
  */
 final class NodeIdentity implements AutoCloseable {
 
-    /** What renewal needs of the CA, on the CA's node (else all null or false). */
+    /** What renewal needs of the CA, on the CA's node (else null, and no node is a member). */
     interface Ca {
+        /** The CA's key and certificate. */
         Authority authority();
 
+        /** The CA at work: what it issued and revoked. */
         CertificateManager ledger();
 
+        /** Whether a node name belongs to a member (admitted, not destroyed). */
         boolean isMember(String node);
     }
 
