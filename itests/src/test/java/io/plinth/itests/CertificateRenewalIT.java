@@ -88,8 +88,11 @@ public class CertificateRenewalIT {
         Load crossNode = new Load(2, () -> bothAnswered(oak.http().post("/calls",
                 "{\"target\":\"group:renew\",\"selector\":\"all\",\"operation\":\"echo\",\"inputs\":{\"message\":\"x\"}}")));
         String login = "Basic " + java.util.Base64.getEncoder().encodeToString(pine.adminLogin().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        Load newConnections = new Load(1, () -> pine.http().clientWithoutLogin().send(HttpRequest.newBuilder( // a client, so a handshake, each time
-                java.net.URI.create(pine.http().base() + "/types")).header("Authorization", login).build(), HttpResponse.BodyHandlers.ofString()));
+        Load newConnections = new Load(1, () -> {
+            Thread.sleep(100); // a new client (so a new TLS handshake) 10 times a second: each keeps a selector thread until collected
+            return pine.http().clientWithoutLogin().send(HttpRequest.newBuilder(java.net.URI.create(pine.http().base() + "/types"))
+                    .header("Authorization", login).build(), HttpResponse.BodyHandlers.ofString());
+        });
         long started = System.nanoTime();
         try {
             while (oakSerials.size() < 3 || pineSerials.size() < 3) { // each renewed twice: the first certificates long expired
@@ -102,6 +105,7 @@ public class CertificateRenewalIT {
         } finally {
             crossNode.stop();
             newConnections.stop();
+            System.gc(); // the clients let go, and their threads with them, before the next tests
         }
         System.out.printf("renewal under load: %d certificates presented by oak, %d by pine in %d s; %d cross-node group calls,"
                         + " %d new HTTPS connections, %d failed%n", oakSerials.size(), pineSerials.size(),
