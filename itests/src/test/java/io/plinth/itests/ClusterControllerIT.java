@@ -205,8 +205,10 @@ public class ClusterControllerIT {
     public void f_aDecommissionedNodeHandsItsInstancesOverWithoutAFailedCallAndLeavesForGood() throws Exception {
         Watched onCedar = threeWatched("cedar", "spread", "spread");
         Set<String> desired = instances(node("ash")).keySet();
-        for (String caller : List.of("birch", "elm")) { // the callers below know every instance before the load starts
-            assertTrue("every instance once before, as " + caller + " sees it", await(() -> exactlyOnce(node(caller), desired)));
+        // The callers below know every instance before the load starts. Patience: the whole cluster
+        // restarted just before (the previous test), and five nodes warm up on two cores.
+        for (String caller : List.of("birch", "elm")) {
+            assertTrue("every instance once before, as " + caller + " sees it", await(() -> exactlyOnce(node(caller), desired), 30_000));
         }
 
         int members = node("birch").http().get("/groups/spread/members").json().size();

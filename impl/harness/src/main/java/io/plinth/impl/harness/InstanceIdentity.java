@@ -73,28 +73,29 @@ final class InstanceIdentity {
         if (identity != null && Instant.now().isBefore(halfLife(identity.certificate()))) {
             return Optional.of(identity);
         }
-        AgentCertificates certificates = manager.get();
-        if (certificates == null) {
-            if (identity == null) {
-                return Optional.empty(); // no certificate manager on this node: nobody to certify it
-            }
-            throw new PlinthException(Reason.UNAVAILABLE, "the certificate manager is not running");
-        }
-        if (token == null) {
-            try {
-                token = certificates.issueToken(request);
-            } catch (PlinthException e) {
-                if (identity == null && e.reason() == Reason.UNAVAILABLE) {
-                    return Optional.empty(); // in no cluster: nobody to certify it
-                }
-                throw e;
-            }
-        }
-        String spending = token;
-        token = null; // spent by the attempt, whatever its outcome
         try {
+            AgentCertificates certificates = manager.get();
+            if (certificates == null) {
+                if (identity == null) {
+                    return Optional.empty(); // no certificate manager on this node: nobody to certify it
+                }
+                throw new PlinthException(Reason.UNAVAILABLE, "the certificate manager is not running");
+            }
+            String spending = token;
+            if (spending == null) {
+                try {
+                    spending = certificates.issueToken(request);
+                } catch (PlinthException notMember) {
+                    if (identity == null && notMember.reason() == Reason.UNAVAILABLE) {
+                        return Optional.empty(); // in no cluster: nobody to certify it
+                    }
+                    throw notMember;
+                }
+            }
+            token = null; // spent by the attempt, whatever its outcome
             identity = certificates.redeem(spending);
-        } catch (RuntimeException e) {
+            return Optional.of(identity);
+        } catch (PlinthException e) {
             if (identity != null && Instant.now().isBefore(identity.certificate().getNotAfter().toInstant())) {
                 LOG.warn("Instance {} keeps its certificate until {}: a new one could not be had: {}", instanceId,
                         identity.certificate().getNotAfter().toInstant(), e.getMessage());
@@ -102,9 +103,7 @@ final class InstanceIdentity {
             }
             throw e;
         }
-        return Optional.of(identity);
     }
-
 
     private static Instant halfLife(X509Certificate certificate) {
         Instant from = certificate.getNotBefore().toInstant();
