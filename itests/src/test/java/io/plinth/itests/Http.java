@@ -128,11 +128,38 @@ final class Http {
                 : request.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
     }
 
+    /**
+     * The status of a GET sent on a connection of its own, closed after the answer: each one is a
+     * new TLS handshake with the node.
+     */
+    int statusOnNewConnection(String path) throws IOException {
+        javax.net.ssl.HttpsURLConnection connection = (javax.net.ssl.HttpsURLConnection) URI.create(base + path).toURL().openConnection();
+        connection.setSSLSocketFactory(tls().getSocketFactory());
+        connection.setRequestProperty("Connection", "close");
+        String credentials = login == null ? null : login.get();
+        if (credentials != null) {
+            connection.setRequestProperty("Authorization", "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
+        }
+        connection.setConnectTimeout(5_000);
+        connection.setReadTimeout(60_000);
+        try {
+            int status = connection.getResponseCode();
+            (status < 400 ? connection.getInputStream() : connection.getErrorStream()).readAllBytes();
+            return status;
+        } finally {
+            connection.disconnect();
+        }
+    }
+
     private HttpClient newClient() {
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).sslContext(tls()).build();
+    }
+
+    private SSLContext tls() {
         try {
             SSLContext tls = SSLContext.getInstance("TLS");
             tls.init(clientKeys, new TrustManager[] {new NodeTrust(trustAnchor)}, null);
-            return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).sslContext(tls).build();
+            return tls;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }

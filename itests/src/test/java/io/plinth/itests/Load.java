@@ -19,6 +19,7 @@ final class Load {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
     private final AtomicLong successes = new AtomicLong();
+    private final AtomicLong slowestNanos = new AtomicLong();
     private final List<Thread> threads = new ArrayList<>();
 
     Load(int clients, Callable<HttpResponse<String>> request) {
@@ -32,6 +33,7 @@ final class Load {
         for (int i = 0; i < clients; i++) {
             Thread thread = new Thread(() -> {
                 while (running.get()) {
+                    long start = System.nanoTime();
                     try {
                         String failure = attempt.failure();
                         if (failure == null) {
@@ -42,6 +44,7 @@ final class Load {
                     } catch (Exception e) {
                         failures.add(e.toString());
                     }
+                    slowestNanos.accumulateAndGet(System.nanoTime() - start, Math::max);
                 }
             });
             thread.setDaemon(true); // a test that fails before stop() must not keep the JVM alive
@@ -52,6 +55,11 @@ final class Load {
 
     long successes() {
         return successes.get();
+    }
+
+    /** The longest any one request took: the longest gap a client saw. */
+    double slowestMillis() {
+        return slowestNanos.get() / 1e6;
     }
 
     void stop() throws InterruptedException {

@@ -84,8 +84,7 @@ public abstract class PlinthTestSupport {
                 editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort", "18101"),
                 editConfigurationFilePut("etc/io.plinth.gateway.cfg", "port", "18080"),
                 editConfigurationFilePut("etc/io.plinth.gateway.cfg", "adminPort", "19090"),
-                systemProperty("plinth.hub.jar").value(System.getProperty("plinth.hub.jar")),
-                systemProperty("plinth.controller.jar").value(System.getProperty("plinth.controller.jar")),
+                systemProperty("plinth.impl").value(new File(System.getProperty("plinth.impl", "../impl")).getAbsolutePath()),
                 systemProperty("plinth.version").value(VERSION),
                 systemProperty("plinth.benchmarks").value(new File(System.getProperty("plinth.benchmarks", "target/benchmarks.txt")).getAbsolutePath()),
                 // The JDK module flags Karaf's bin/karaf sets and Pax Exam does not read.

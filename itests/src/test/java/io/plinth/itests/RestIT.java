@@ -125,6 +125,22 @@ public class RestIT extends PlinthTestSupport {
         assertEquals(204, http.delete("/types/nb/1.0.0").status());
     }
 
+    /**
+     * The application declares how many JAX-RS resources and extensions its bundle registers: while
+     * fewer are served, requests are held (during a live update). A part added without counting it
+     * would let requests through before it is served.
+     */
+    @Test
+    public void theApplicationCountsItsParts() throws Exception {
+        org.osgi.framework.ServiceReference<?> application = bundleContext.getServiceReferences("javax.ws.rs.core.Application",
+                "(osgi.jaxrs.name=plinth)")[0];
+        long parts = java.util.Arrays.stream(application.getBundle().getRegisteredServices())
+                .filter(service -> "true".equals(String.valueOf(service.getProperty("osgi.jaxrs.resource")))
+                        || "true".equals(String.valueOf(service.getProperty("osgi.jaxrs.extension"))))
+                .count();
+        assertEquals(parts, ((Integer) application.getProperty("plinth.rest.parts")).longValue());
+    }
+
     private static void expectError(Http.Answer answer, int status, String error) {
         assertEquals(answer.body(), status, answer.status());
         assertTrue(answer.body(), answer.json() != null && answer.json().has("message"));

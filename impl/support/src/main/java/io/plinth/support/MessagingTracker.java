@@ -53,7 +53,15 @@ public final class MessagingTracker implements AutoCloseable {
                 super.removedService(reference, removed);
             }
         };
+    }
+
+    /**
+     * Starts tracking; the listener may be called before this returns. Separate from construction so
+     * that the owner holds this tracker before any callback (its own, or a message handler's) asks it.
+     */
+    public MessagingTracker open() {
         tracker.open();
+        return this;
     }
 
     /** The messaging service while connected, else null. */

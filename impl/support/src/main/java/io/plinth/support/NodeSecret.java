@@ -10,11 +10,10 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Optional;
 
-import com.sun.jna.Library;
+import com.sun.jna.Function;
 import com.sun.jna.Memory;
-import com.sun.jna.Native;
+import com.sun.jna.NativeLibrary;
 import com.sun.jna.Platform;
-import com.sun.jna.Pointer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -94,14 +93,6 @@ public final class NodeSecret {
         private static final int MAX_BYTES = 4096;
         private static volatile boolean unusableReported;
 
-        interface C extends Library {
-            long syscall(long number, Object... arguments);
-
-            int mlock(Pointer address, long length);
-
-            int munlock(Pointer address, long length);
-        }
-
         private KernelKeyring() {
         }
 
@@ -111,15 +102,18 @@ public final class NodeSecret {
                 return Optional.empty();
             }
             try {
-                C libc = Native.load("c", C.class);
-                long key = libc.syscall(keyctl, KEYCTL_SEARCH, KEY_SPEC_USER_KEYRING, "user", description, 0L);
+                // Functions looked up by name rather than an interface mapped with Native.load: JNA
+                // keeps mapped interfaces in static maps that would pin this bundle's class loader.
+                NativeLibrary libc = NativeLibrary.getInstance(Platform.C_LIBRARY_NAME);
+                Function syscall = libc.getFunction("syscall");
+                long key = syscall.invokeLong(new Object[] {keyctl, KEYCTL_SEARCH, KEY_SPEC_USER_KEYRING, "user", description, 0L});
                 if (key < 0) {
                     return Optional.empty(); // no such key, or no keyring service here
                 }
                 Memory buffer = new Memory(MAX_BYTES);
-                boolean locked = libc.mlock(buffer, MAX_BYTES) == 0; // never swapped out, where RLIMIT_MEMLOCK permits
+                boolean locked = libc.getFunction("mlock").invokeInt(new Object[] {buffer, (long) MAX_BYTES}) == 0; // never swapped out, where RLIMIT_MEMLOCK permits
                 try {
-                    long length = libc.syscall(keyctl, KEYCTL_READ, key, buffer, (long) MAX_BYTES);
+                    long length = syscall.invokeLong(new Object[] {keyctl, KEYCTL_READ, key, buffer, (long) MAX_BYTES});
                     if (length < 0) {
                         throw new IllegalStateException("the keyring key " + description + " exists but may not be read by this process"
                                 + " (keyctl setperm it to give its user read, 0x3f030000)");
@@ -128,7 +122,7 @@ public final class NodeSecret {
                 } finally {
                     buffer.clear(); // the native copy, wiped before it is freed
                     if (locked) {
-                        libc.munlock(buffer, MAX_BYTES);
+                        libc.getFunction("munlock").invokeInt(new Object[] {buffer, (long) MAX_BYTES});
                     }
                     buffer.close();
                 }

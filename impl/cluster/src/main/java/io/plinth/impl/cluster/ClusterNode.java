@@ -241,6 +241,10 @@ public final class ClusterNode implements ClusterService {
 
     @Deactivate
     synchronized void deactivate() throws InterruptedException {
+        // First, while the services stay up: a connect under way (seconds when the node is alone) finishes.
+        seedLookups.shutdownNow();
+        channelStarter.shutdownNow();
+        channelStarter.awaitTermination(30, TimeUnit.SECONDS);
         managementTlsRegistration.unregister();
         agentsRegistration.unregister();
         identity.close(); // a renewal in flight writes nothing after this
@@ -253,9 +257,6 @@ public final class ClusterNode implements ClusterService {
             certificateAuthority = null;
             certificateManager.close();
         }
-        seedLookups.shutdownNow();
-        channelStarter.shutdownNow();
-        channelStarter.awaitTermination(30, TimeUnit.SECONDS);
         nodeStates.farewell(false);
         nodeStatesRegistration.unregister();
         crlRegistration.unregister();

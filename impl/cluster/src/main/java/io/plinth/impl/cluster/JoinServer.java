@@ -33,9 +33,11 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.util.BouncyCastleUtil;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.plinth.api.error.PlinthException;
+import io.plinth.support.Threads;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,6 +69,10 @@ final class JoinServer implements AutoCloseable {
     }
 
     JoinServer(String host, int port, X509ExtendedKeyManager keys, Map<String, Route<?>> routes) throws SSLException, InterruptedException {
+        // Netty keeps exceptions made when these classes are first used, stack traces included (why
+        // Bouncy Castle's TLS is missing, HTTP decoding errors): let them record no class of this bundle.
+        Threads.firstUseApart(BouncyCastleUtil::isBcTlsAvailable);
+        Threads.firstUseApart(HttpServerCodec::new);
         SslContext tls = SslContextBuilder.forServer(keys).sslProvider(SslProvider.JDK)
                 .protocols("TLSv1.3").clientAuth(ClientAuth.NONE).build();
         try {
@@ -103,6 +109,7 @@ final class JoinServer implements AutoCloseable {
         private final Map<String, Route<?>> routes;
 
         Handler(Map<String, Route<?>> routes) {
+            super(FullHttpRequest.class); // a type given, not found by reflection: Netty caches what it finds per thread
             this.routes = routes;
         }
 

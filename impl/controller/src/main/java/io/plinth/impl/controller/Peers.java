@@ -126,18 +126,6 @@ final class Peers implements AutoCloseable {
 
     /** Starts hearing the cluster: once the controller can take what arrives. */
     void start() {
-        handlers.add(context.registerService(ClusterMessageHandler.class, new ClusterMessageHandler() {
-            @Override
-            public CompletionStage<byte[]> message(String fromNode, byte[] payload) {
-                return desired(fromNode, payload);
-            }
-
-            @Override
-            public void nodesChanged(Set<String> otherNodes) {
-                execute(Peers.this::viewChanged);
-            }
-        }, topic(DESIRED)));
-        handlers.add(context.registerService(ClusterMessageHandler.class, this::operation, topic(OPERATIONS)));
         link = new MessagingTracker(context, new MessagingTracker.Listener() {
             @Override
             public void connected(ClusterMessaging messaging) {
@@ -157,6 +145,19 @@ final class Peers implements AutoCloseable {
                 });
             }
         });
+        handlers.add(context.registerService(ClusterMessageHandler.class, new ClusterMessageHandler() {
+            @Override
+            public CompletionStage<byte[]> message(String fromNode, byte[] payload) {
+                return desired(fromNode, payload);
+            }
+
+            @Override
+            public void nodesChanged(Set<String> otherNodes) {
+                execute(Peers.this::viewChanged);
+            }
+        }, topic(DESIRED)));
+        handlers.add(context.registerService(ClusterMessageHandler.class, this::operation, topic(OPERATIONS)));
+        link.open();
         work.scheduleWithFixedDelay(() -> guarded(this::sweep), SWEEP_SECONDS, SWEEP_SECONDS, TimeUnit.SECONDS);
     }
 

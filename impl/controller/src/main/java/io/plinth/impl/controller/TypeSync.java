@@ -69,8 +69,9 @@ final class TypeSync implements ClusterMessageHandler, AutoCloseable {
         this.drop = drop;
         Hashtable<String, Object> properties = new Hashtable<>();
         properties.put(ClusterMessageHandler.TOPIC, TOPIC);
-        this.registration = context.registerService(ClusterMessageHandler.class, this, properties);
         this.link = new MessagingTracker(context, added -> ask(added, added.otherNodes()));
+        this.registration = context.registerService(ClusterMessageHandler.class, this, properties);
+        link.open();
     }
 
     void registered(ComponentType type) {

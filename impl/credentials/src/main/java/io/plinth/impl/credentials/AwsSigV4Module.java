@@ -25,7 +25,6 @@ import io.plinth.api.credentials.CredentialModule;
 import io.plinth.api.credentials.Secrets;
 import io.plinth.api.error.PlinthException;
 
-import org.osgi.service.component.annotations.Component;
 
 /**
  * {@code aws-sigv4}: AWS Signature Version 4 (HMAC-SHA256) request signing. Shareable
@@ -40,7 +39,6 @@ import org.osgi.service.component.annotations.Component;
  * twice) and {@code x-amz-content-sha256} is added when missing. Only the first derived key is made
  * by the handle; the others are chained from it, as AWS defines, and wiped.
  */
-@Component(service = CredentialModule.class)
 public final class AwsSigV4Module extends BuiltInModule {
 
     static final String SECRET = "secretAccessKey";

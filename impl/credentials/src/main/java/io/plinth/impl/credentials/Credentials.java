@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import io.plinth.api.credentials.Credential;
 import io.plinth.api.credentials.CredentialModule;
@@ -58,7 +60,13 @@ public final class Credentials implements CredentialService {
     static final String REMOVE = "remove";
     private static final Logger LOG = LoggerFactory.getLogger(Credentials.class);
 
-    private final Map<String, CredentialModule> modules = new ConcurrentHashMap<>();
+    /**
+     * The built-in modules are part of this service rather than services of their own: a successor
+     * of this bundle then never answers a request before it knows them. Other bundles' modules come
+     * and go as services.
+     */
+    private final Map<String, CredentialModule> modules = new ConcurrentHashMap<>(Stream.of(new HmacModule(), new AwsSigV4Module(),
+            new JwsModule(), new SignatureModule()).collect(Collectors.toMap(CredentialModule::name, module -> module)));
     private SealedStore store;
     private volatile Map<String, SealedStore.Stored> credentials = Map.of();
     private volatile Policies policies;

@@ -7,10 +7,8 @@ import java.util.Set;
 import io.plinth.api.credentials.CredentialModule;
 import io.plinth.api.credentials.Secrets;
 
-import org.osgi.service.component.annotations.Component;
 
 /** {@code hmac-sha256}: a shared secret {@code key}; {@code sign} answers the HMAC-SHA256 of a message (hex and base64). */
-@Component(service = CredentialModule.class)
 public final class HmacModule extends BuiltInModule {
 
     static final String KEY = "key";

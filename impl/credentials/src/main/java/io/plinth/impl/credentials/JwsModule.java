@@ -17,7 +17,6 @@ import io.plinth.api.credentials.CredentialModule;
 import io.plinth.api.credentials.Secrets;
 import io.plinth.api.error.PlinthException;
 
-import org.osgi.service.component.annotations.Component;
 
 /**
  * {@code jws}: JSON Web Signatures (RFC 7515) and so JWTs (RFC 7519) in compact form. The shareable
@@ -26,7 +25,6 @@ import org.osgi.service.component.annotations.Component;
  * {@code kid} goes into the header. {@code sign} takes a JSON object {@code payload} (and an
  * optional {@code typ}, default {@code JWT}) and answers {@code jws}.
  */
-@Component(service = CredentialModule.class)
 public final class JwsModule extends BuiltInModule {
 
     /** The algorithms, each with the secret field it signs with. */

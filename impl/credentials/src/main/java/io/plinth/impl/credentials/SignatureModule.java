@@ -8,14 +8,12 @@ import io.plinth.api.credentials.CredentialModule;
 import io.plinth.api.credentials.Secrets;
 import io.plinth.api.error.PlinthException;
 
-import org.osgi.service.component.annotations.Component;
 
 /**
  * {@code signature}: a {@code privateKey} (PKCS #8: EC, RSA or Ed25519) and a shareable
  * {@code algorithm} (default {@code SHA256withECDSA}; {@code SHA256withRSA}, {@code Ed25519}, ...);
  * {@code sign} answers the signature of a message, base64 (ECDSA in DER, as the JCA makes it).
  */
-@Component(service = CredentialModule.class)
 public final class SignatureModule extends BuiltInModule {
 
     static final String PRIVATE_KEY = "privateKey";

@@ -155,6 +155,7 @@ public final class DnsServer {
         private final Answers answers;
 
         UdpQueries(Answers answers) {
+            super(DatagramPacket.class); // a type given, not found by reflection: Netty caches what it finds per thread
             this.answers = answers;
         }
 
@@ -171,6 +172,7 @@ public final class DnsServer {
         private final Answers answers;
 
         TcpQueries(Answers answers) {
+            super(ByteBuf.class);
             this.answers = answers;
         }
 

@@ -50,6 +50,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final AdminAccess access;
 
     AdminHandler(Clusters clusters, AdminAccess access) {
+        super(FullHttpRequest.class); // a type given, not found by reflection: Netty caches what it finds per thread
         this.clusters = clusters;
         this.access = access;
     }

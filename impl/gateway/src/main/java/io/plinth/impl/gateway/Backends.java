@@ -77,7 +77,7 @@ final class Backends implements AutoCloseable {
     private static final class Relay extends SimpleChannelInboundHandler<HttpObject> {
 
         Relay() {
-            super(false);
+            super(HttpObject.class, false); // a type given, not found by reflection: Netty caches what it finds per thread
         }
 
         @Override

@@ -479,6 +479,7 @@ final class Exchange implements BackendUser {
             response.headers().add(HttpHeaderNames.SET_COOKIE, route.setCookie());
         }
         response.setProtocolVersion(request.protocolVersion()); // our framing towards the client, not the backend's
+        closeAfterAnswer |= gateway.retiring(); // this revision is being replaced: the client reconnects to the next
         HttpUtil.setKeepAlive(response, clientKeepAlive && !closeAfterAnswer);
         return response;
     }
@@ -571,7 +572,7 @@ final class Exchange implements BackendUser {
                 Unpooled.copiedBuffer(json, StandardCharsets.UTF_8));
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
-        boolean keepAlive = clientKeepAlive && bodySent;
+        boolean keepAlive = clientKeepAlive && bodySent && !gateway.retiring();
         HttpUtil.setKeepAlive(response, keepAlive);
         client.writeAndFlush(response).addListener(written -> frontend.done(this, keepAlive && written.isSuccess()));
     }

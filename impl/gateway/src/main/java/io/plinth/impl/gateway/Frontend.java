@@ -74,6 +74,11 @@ final class Frontend extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** Whether no request is under way or waiting on this connection. */
+    boolean idle() {
+        return exchange == null && inbound.isEmpty();
+    }
+
     /** Called by the exchange when the backend can take more of the body. */
     void moreBody() {
         pump();
@@ -88,7 +93,7 @@ final class Frontend extends ChannelInboundHandlerAdapter {
             return;
         }
         exchange = null;
-        if (!keepAlive) {
+        if (!keepAlive || gateway.retiring()) {
             ctx.close();
             return;
         }

@@ -2,10 +2,12 @@ package io.plinth.impl.gateway;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -14,21 +16,25 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.ServerChannel;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.handler.ssl.util.BouncyCastleUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.plinth.api.gateway.GatewayService;
 import io.plinth.api.hub.HubListener;
 import io.plinth.api.pki.ManagementTls;
+import io.plinth.support.Threads;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
@@ -91,6 +97,8 @@ public final class Gateway {
     private static final int ADMIN_MAX_BODY = 64 * 1024;
     /** A client connection with no traffic either way for this long is closed (between requests only). */
     private static final int IDLE_CLIENT_SECONDS = 60;
+    /** How much longer than a backend's read timeout a retiring revision waits for its exchanges. */
+    private static final int DRAIN_MARGIN_MILLIS = 1000;
 
     private final Router router = new Router();
     private final Map<String, AtomicInteger> roundRobin = new ConcurrentHashMap<>();
@@ -106,6 +114,13 @@ public final class Gateway {
     private EventLoopGroup workers;
     private Channel proxy;
     private Channel admin;
+    private String proxyAddress;
+    private String adminAddress;
+    private ListeningSockets sockets;
+    /** Open client connections of the proxy, for a retirement to drain. */
+    private final Set<Channel> clients = ConcurrentHashMap.newKeySet();
+    /** Set when this revision stops: responses say "Connection: close" and connections end after their exchange. */
+    private volatile boolean retiring;
     private int readTimeoutMillis;
     /** The node's TLS identity, for the admin API over HTTPS. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
@@ -124,6 +139,11 @@ public final class Gateway {
     }
 
     private void start(Config config, BundleContext context) throws InterruptedException, IOException {
+        // Netty keeps exceptions made when these classes are first used, stack traces included (why
+        // Bouncy Castle's TLS is missing, HTTP decoding errors): let them record no class of this bundle.
+        Threads.firstUseApart(BouncyCastleUtil::isBcTlsAvailable);
+        Threads.firstUseApart(HttpServerCodec::new);
+        Threads.firstUseApart(HttpClientCodec::new);
         clusters = new Clusters();
         health = new Health(clusters);
         groupServers = new GroupServers(context, clusters::groups);
@@ -144,9 +164,13 @@ public final class Gateway {
         int loops = config.eventLoops() > 0 ? config.eventLoops() : Runtime.getRuntime().availableProcessors();
         workers = new NioEventLoopGroup(loops, new DefaultThreadFactory("plinth-gateway", true));
         backends = new Backends(config.connectTimeoutMillis());
-        proxy = bind(config.host(), proxyPort, new ChannelInitializer<SocketChannel>() {
+        sockets = new ListeningSockets(context);
+        proxyAddress = config.host() + ":" + proxyPort;
+        proxy = listen(config.host(), proxyPort, new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel channel) {
+                clients.add(channel);
+                channel.closeFuture().addListener(closed -> clients.remove(channel));
                 channel.config().setAutoRead(false);
                 channel.pipeline().addLast(new FlushConsolidationHandler(64, true), new HttpServerCodec(),
                         new HttpServerExpectContinueHandler(),
@@ -156,7 +180,8 @@ public final class Gateway {
         });
         AdminAccess access = config.adminTls() ? new AdminAccess(() -> tls, java.util.Arrays.stream(config.adminClients().split(","))
                 .map(String::trim).filter(client -> !client.isEmpty()).collect(java.util.stream.Collectors.toSet())) : null;
-        admin = bind(config.adminHost(), adminPort, new ChannelInitializer<SocketChannel>() {
+        adminAddress = config.adminHost() + ":" + adminPort;
+        admin = listen(config.adminHost(), adminPort, new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel channel) throws javax.net.ssl.SSLException {
                 if (access != null) {
@@ -173,22 +198,28 @@ public final class Gateway {
         routes = context.registerService(GatewayService.class, new Routes(clusters), null);
     }
 
+    /**
+     * Hands the listening sockets over to the next revision (this is how a live update of this bundle
+     * refuses no connection), lets the exchanges under way finish, then stops.
+     */
     @Deactivate
     void deactivate() {
+        retiring = true;
         if (routes != null) {
             routes.unregister();
         }
+        if (proxy != null) {
+            sockets.handOver(proxyAddress, proxy);
+        }
+        if (admin != null) {
+            sockets.handOver(adminAddress, admin);
+        }
+        drain();
         if (groupWatch != null) {
             groupWatch.unregister();
         }
         if (groupServers != null) {
             groupServers.close();
-        }
-        if (proxy != null) {
-            proxy.close().syncUninterruptibly();
-        }
-        if (admin != null) {
-            admin.close().syncUninterruptibly();
         }
         if (backends != null) {
             backends.close();
@@ -202,12 +233,47 @@ public final class Gateway {
         }
     }
 
-    private Channel bind(String host, int port, ChannelInitializer<SocketChannel> initializer) throws InterruptedException {
-        return new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
+    boolean retiring() {
+        return retiring;
+    }
+
+    /**
+     * Closes idle client connections at once and the others after their exchange, waiting for them
+     * up to a backend's read timeout (tunnels, which have no end, are closed).
+     */
+    private void drain() {
+        for (Channel client : clients) {
+            client.eventLoop().execute(() -> {
+                Frontend frontend = client.pipeline().get(Frontend.class);
+                if (frontend == null || frontend.idle()) {
+                    client.close();
+                }
+            });
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(readTimeoutMillis + DRAIN_MARGIN_MILLIS);
+        while (!clients.isEmpty() && System.nanoTime() - deadline < 0) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** Listens on host:port: on the socket the previous revision handed over, else on a new one. */
+    private Channel listen(String host, int port, ChannelInitializer<SocketChannel> initializer) throws InterruptedException {
+        ServerSocketChannel handedOver = sockets.take(host + ":" + port);
+        ChannelFactory<ServerChannel> listening = () -> handedOver == null ? new ListeningSockets.Listening()
+                : new ListeningSockets.Listening(handedOver);
+        ServerBootstrap bootstrap = new ServerBootstrap().group(boss, workers).channelFactory(listening)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(initializer)
-                .bind(new InetSocketAddress(host, port)).sync().channel();
+                .childHandler(initializer);
+        if (handedOver != null) {
+            return bootstrap.register().sync().channel(); // bound already: accepting starts once registered
+        }
+        return bootstrap.bind(new InetSocketAddress(host, port)).sync().channel();
     }
 
     private static JsonNode startupConfiguration(String file) throws IOException {

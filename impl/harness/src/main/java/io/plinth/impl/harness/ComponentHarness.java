@@ -1,14 +1,18 @@
 package io.plinth.impl.harness;
 
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -17,13 +21,17 @@ import java.util.concurrent.TimeoutException;
 
 import io.plinth.api.component.Component;
 import io.plinth.api.component.ComponentConstants;
+import io.plinth.api.component.ComponentContext;
 import io.plinth.api.component.Harness;
 import io.plinth.api.component.InstanceEvent;
 import io.plinth.api.component.InstanceListener;
 import io.plinth.api.component.InstanceState;
 import io.plinth.api.hub.Hub;
 import io.plinth.api.pki.AgentCertificates;
+import io.plinth.impl.harness.apart.LiveContext;
 import io.plinth.support.Endpoints;
+import io.plinth.support.FrameworkShared;
+import io.plinth.support.LoadedApart;
 import io.plinth.support.ServiceProxy;
 import io.plinth.support.Threads;
 import io.plinth.support.Whiteboard;
@@ -46,15 +54,26 @@ import org.slf4j.LoggerFactory;
  * The Java component harness of a node (seed §4.6.2): starts every {@link Component} service that
  * carries an instance id, joins it to its groups, follows its availability, asks it to stop, and
  * reports each state as an {@link InstanceEvent}.
+ * <p>
+ * A live update of this bundle leaves the instances running: the retiring revision hands each one
+ * over (its state, in the bundle's {@link FrameworkShared} map) and the next adopts it without
+ * starting it again. Components hold a {@link LiveContext}, which reaches the context of whichever
+ * revision runs them now, and the framework, not this bundle, holds their services.
  */
 @org.osgi.service.component.annotations.Component(service = Harness.class, immediate = true)
 public final class ComponentHarness implements Harness {
 
     private static final Logger LOG = LoggerFactory.getLogger(ComponentHarness.class);
     private static final Duration HUB_PATIENCE = Duration.ofSeconds(30);
+    /** How long a retiring revision lets starts under way finish before it hands the instances over. */
+    private static final long HANDOVER_PATIENCE_SECONDS = 30;
 
     private final Map<String, Running> running = new ConcurrentHashMap<>();
     private BundleContext context;
+    /** The framework's own context: it holds the components' services, so that an update of this bundle does not release them. */
+    private BundleContext framework;
+    private ConcurrentMap<String, Object> shared;
+    private LoadedApart apart;
     private ServiceProxy<Hub> hub;
     private Whiteboard<InstanceListener, InstanceEvent> listeners;
     private ExecutorService lifecycle;
@@ -88,6 +107,10 @@ public final class ComponentHarness implements Harness {
     @Activate
     void activate(BundleContext bundleContext) {
         context = bundleContext;
+        framework = bundleContext.getBundle(Constants.SYSTEM_BUNDLE_ID).getBundleContext();
+        shared = FrameworkShared.of(bundleContext);
+        apart = new LoadedApart(bundleContext.getDataFile("live-context").toPath(), ComponentContext.class.getClassLoader(),
+                List.of(LiveContext.class));
         hub = new ServiceProxy<>(context, Hub.class, HUB_PATIENCE);
         listeners = new Whiteboard<>(context, InstanceListener.class, InstanceListener.INSTANCE, InstanceListener::instanceEvent);
         lifecycle = Executors.newCachedThreadPool(Threads.named("plinth-harness"));
@@ -96,9 +119,10 @@ public final class ComponentHarness implements Harness {
     }
 
     @Deactivate
-    void deactivate() {
+    void deactivate() throws InterruptedException {
+        lifecycle.shutdown(); // starts under way finish first: what is handed over is settled
+        lifecycle.awaitTermination(HANDOVER_PATIENCE_SECONDS, TimeUnit.SECONDS);
         tracker.close();
-        lifecycle.shutdown();
         listeners.close();
         hub.close();
     }
@@ -158,13 +182,29 @@ public final class ComponentHarness implements Harness {
         }
     }
 
-    private void start(Running instance, Map<String, String> configuration) {
+    /** This revision's context for an instance, where the instance's {@link LiveContext} finds it. */
+    private void attachContext(Running instance, Map<String, String> configuration) {
         instance.context = new InstanceContext(instance.instanceId, instance.type, instance.version, configuration,
                 hub.get(), this::availabilityChanged, InstanceIdentity.forInstance(() -> certificates, instance.instanceId, instance.type,
                 instance.version));
+        shared.put(contextKey(instance.instanceId), instance.context);
+    }
+
+    private static String contextKey(String instanceId) {
+        return "context:" + instanceId;
+    }
+
+    private static String handoverKey(String instanceId) {
+        return "running:" + instanceId;
+    }
+
+    private void start(Running instance, Map<String, String> configuration) {
+        attachContext(instance, configuration);
         publish(instance, InstanceState.INITIALIZING, "started"); // the state it was created in
         try {
-            instance.component.start(instance.context);
+            instance.component.start((ComponentContext) Proxy.newProxyInstance(ComponentContext.class.getClassLoader(),
+                    new Class<?>[] {ComponentContext.class},
+                    (InvocationHandler) apart.instance(LiveContext.class, shared, contextKey(instance.instanceId), null)));
             for (String group : instance.groups) {
                 hub.get().register(instance.instanceId, group);
             }
@@ -244,7 +284,7 @@ public final class ComponentHarness implements Harness {
 
         @Override
         public Running addingService(ServiceReference<Component> reference) {
-            Component component = context.getService(reference);
+            Component component = framework.getService(reference);
             if (component == null) {
                 return null;
             }
@@ -253,7 +293,15 @@ public final class ComponentHarness implements Harness {
                     groups(reference.getProperty(ComponentConstants.GROUPS)));
             running.put(instance.instanceId, instance);
             Map<String, String> configuration = configuration(reference);
-            lifecycle.execute(() -> start(instance, configuration));
+            if (shared.remove(handoverKey(instance.instanceId)) instanceof Map<?, ?> handedOver) {
+                framework.ungetService(reference); // the previous revision's use of it stands
+                instance.state = InstanceState.valueOf((String) handedOver.get("state"));
+                instance.markedUnavailable = Boolean.TRUE.equals(handedOver.get("markedUnavailable"));
+                instance.stopReason = (String) handedOver.get("stopReason");
+                attachContext(instance, configuration); // running already: adopted, not started again
+            } else {
+                lifecycle.execute(() -> start(instance, configuration));
+            }
             return instance;
         }
 
@@ -264,12 +312,19 @@ public final class ComponentHarness implements Harness {
         @Override
         public void removedService(ServiceReference<Component> reference, Running instance) {
             running.remove(instance.instanceId, instance);
-            context.ungetService(reference);
             boolean shuttingDown = context.getBundle(0).getState() == Bundle.STOPPING
                     || context.getBundle().getState() == Bundle.STOPPING;
-            if (shuttingDown) {
+            if (shuttingDown) { // this bundle is being updated (or the node stops): the next revision takes the instance over
+                Map<String, Object> handover = new HashMap<>();
+                handover.put("state", instance.state.name());
+                handover.put("markedUnavailable", instance.markedUnavailable);
+                handover.put("stopReason", instance.stopReason);
+                shared.put(handoverKey(instance.instanceId), handover);
+                shared.replace(contextKey(instance.instanceId), instance.context, System.nanoTime()); // its calls wait for the next
                 return;
             }
+            framework.ungetService(reference);
+            shared.remove(contextKey(instance.instanceId));
             String reason = instance.stopReason != null ? instance.stopReason : "crashed: its code went away";
             transition(instance, null, InstanceState.DESTROYED, reason);
             InstanceContext ended = instance.context;

@@ -72,9 +72,6 @@ final class ClusterSync implements ClusterMessageHandler, AutoCloseable {
         this.endpoints = endpoints;
         this.deliveries = deliveries;
         this.deliver = deliver;
-        // Handlers first: the answers to the first publication must find them.
-        handlers.add(context.registerService(ClusterMessageHandler.class, this, topic(STATE)));
-        handlers.add(context.registerService(ClusterMessageHandler.class, this::call, topic(CALL)));
         this.link = new MessagingTracker(context, new MessagingTracker.Listener() {
             @Override
             public void connected(ClusterMessaging messaging) {
@@ -90,6 +87,10 @@ final class ClusterSync implements ClusterMessageHandler, AutoCloseable {
                 }
             }
         });
+        // Handlers before the link opens: the answers to the first publication must find them.
+        handlers.add(context.registerService(ClusterMessageHandler.class, this, topic(STATE)));
+        handlers.add(context.registerService(ClusterMessageHandler.class, this::call, topic(CALL)));
+        link.open();
     }
 
     /** Whether the node an endpoint lives on is marked unavailable. */

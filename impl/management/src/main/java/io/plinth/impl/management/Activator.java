@@ -1,8 +1,16 @@
 package io.plinth.impl.management;
 
 import java.security.Security;
+import java.util.List;
+
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.TrustManager;
 
 import io.plinth.api.pki.ManagementTls;
+import io.plinth.impl.management.delegates.NodeClients;
+import io.plinth.impl.management.delegates.NodeKeys;
+import io.plinth.impl.management.delegates.NodeLookup;
+import io.plinth.support.LoadedApart;
 
 import org.osgi.annotation.bundle.Header;
 import org.osgi.framework.BundleActivator;
@@ -24,13 +32,16 @@ public final class Activator implements BundleActivator {
     public void start(BundleContext context) {
         node = new ServiceTracker<>(context, ManagementTls.class, null);
         node.open();
-        Security.removeProvider(ManagementTlsProvider.NAME); // one left by an earlier revision of this bundle
-        Security.addProvider(new ManagementTlsProvider(node::getService));
+        Security.removeProvider(NodeLookup.PROVIDER); // one left by an earlier revision of this bundle
+        LoadedApart managers = new LoadedApart(context.getDataFile("tls-managers").toPath(), ManagementTls.class.getClassLoader(),
+                List.of(NodeLookup.class, NodeKeys.class, NodeClients.class));
+        Security.addProvider(new ManagementTlsProvider(node::getService, (KeyManager) managers.instance(NodeKeys.class),
+                (TrustManager) managers.instance(NodeClients.class)));
     }
 
     @Override
     public void stop(BundleContext context) {
-        Security.removeProvider(ManagementTlsProvider.NAME);
+        Security.removeProvider(NodeLookup.PROVIDER);
         node.close();
     }
 }
