@@ -99,6 +99,7 @@ public final class Gateway {
     private static final int IDLE_CLIENT_SECONDS = 60;
     /** How much longer than a backend's read timeout a retiring revision waits for its exchanges. */
     private static final int DRAIN_MARGIN_MILLIS = 1000;
+    private static final long IDLE_GRACE_MILLIS = 50;
 
     private final Router router = new Router();
     private final Map<String, AtomicInteger> roundRobin = new ConcurrentHashMap<>();
@@ -166,7 +167,11 @@ public final class Gateway {
         backends = new Backends(config.connectTimeoutMillis());
         sockets = new ListeningSockets(context);
         proxyAddress = config.host() + ":" + proxyPort;
-        proxy = listen(config.host(), proxyPort, new ChannelInitializer<SocketChannel>() {
+        adminAddress = config.adminHost() + ":" + adminPort;
+        ServerSocketChannel proxySocket = sockets.take(proxyAddress);
+        ServerSocketChannel adminSocket = sockets.take(adminAddress);
+        sockets.closeUntaken();
+        proxy = listen(config.host(), proxyPort, proxySocket, new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel channel) {
                 clients.add(channel);
@@ -180,8 +185,7 @@ public final class Gateway {
         });
         AdminAccess access = config.adminTls() ? new AdminAccess(() -> tls, java.util.Arrays.stream(config.adminClients().split(","))
                 .map(String::trim).filter(client -> !client.isEmpty()).collect(java.util.stream.Collectors.toSet())) : null;
-        adminAddress = config.adminHost() + ":" + adminPort;
-        admin = listen(config.adminHost(), adminPort, new ChannelInitializer<SocketChannel>() {
+        admin = listen(config.adminHost(), adminPort, adminSocket, new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel channel) throws javax.net.ssl.SSLException {
                 if (access != null) {
@@ -215,6 +219,9 @@ public final class Gateway {
             sockets.handOver(adminAddress, admin);
         }
         drain();
+        if (sockets != null) {
+            sockets.closeUnclaimedLater();
+        }
         if (groupWatch != null) {
             groupWatch.unregister();
         }
@@ -238,17 +245,19 @@ public final class Gateway {
     }
 
     /**
-     * Closes idle client connections at once and the others after their exchange, waiting for them
-     * up to a backend's read timeout (tunnels, which have no end, are closed).
+     * Closes idle client connections after a moment and the others after their exchange, waiting
+     * for them up to a backend's read timeout (tunnels, which have no end, are closed).
      */
     private void drain() {
         for (Channel client : clients) {
-            client.eventLoop().execute(() -> {
+            // A moment's grace: a request already on its way over an idle connection is served (and
+            // answered "Connection: close") rather than cut off.
+            client.eventLoop().schedule(() -> {
                 Frontend frontend = client.pipeline().get(Frontend.class);
                 if (frontend == null || frontend.idle()) {
                     client.close();
                 }
-            });
+            }, IDLE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
         }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(readTimeoutMillis + DRAIN_MARGIN_MILLIS);
         while (!clients.isEmpty() && System.nanoTime() - deadline < 0) {
@@ -261,9 +270,9 @@ public final class Gateway {
         }
     }
 
-    /** Listens on host:port: on the socket the previous revision handed over, else on a new one. */
-    private Channel listen(String host, int port, ChannelInitializer<SocketChannel> initializer) throws InterruptedException {
-        ServerSocketChannel handedOver = sockets.take(host + ":" + port);
+    /** Listens on host:port: on the socket the previous revision handed over, if any, else on a new one. */
+    private Channel listen(String host, int port, ServerSocketChannel handedOver, ChannelInitializer<SocketChannel> initializer)
+            throws InterruptedException {
         ChannelFactory<ServerChannel> listening = () -> handedOver == null ? new ListeningSockets.Listening()
                 : new ListeningSockets.Listening(handedOver);
         ServerBootstrap bootstrap = new ServerBootstrap().group(boss, workers).channelFactory(listening)

@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -26,6 +27,8 @@ import io.plinth.api.component.Harness;
 import io.plinth.api.component.InstanceEvent;
 import io.plinth.api.component.InstanceListener;
 import io.plinth.api.component.InstanceState;
+import io.plinth.api.error.PlinthException;
+import io.plinth.api.error.Reason;
 import io.plinth.api.hub.Hub;
 import io.plinth.api.pki.AgentCertificates;
 import io.plinth.impl.harness.apart.LiveContext;
@@ -168,7 +171,12 @@ public final class ComponentHarness implements Harness {
 
     /** What the component answers to a request to stop; no answer in time counts as a refusal. */
     private boolean ask(Running instance, String reason, Duration timeout) {
-        CompletableFuture<Boolean> answer = CompletableFuture.supplyAsync(() -> instance.component.stop(reason), lifecycle);
+        CompletableFuture<Boolean> answer;
+        try {
+            answer = CompletableFuture.supplyAsync(() -> instance.component.stop(reason), lifecycle);
+        } catch (RejectedExecutionException stopping) { // this revision is being replaced: its successor asks
+            throw new PlinthException(Reason.UNAVAILABLE, "the harness is being replaced");
+        }
         try {
             return answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
@@ -293,14 +301,21 @@ public final class ComponentHarness implements Harness {
                     groups(reference.getProperty(ComponentConstants.GROUPS)));
             running.put(instance.instanceId, instance);
             Map<String, String> configuration = configuration(reference);
-            if (shared.remove(handoverKey(instance.instanceId)) instanceof Map<?, ?> handedOver) {
+            if (shared.remove(handoverKey(instance.instanceId)) instanceof Map<?, ?> handedOver
+                    && handedOver.get("serviceId").equals(reference.getProperty(Constants.SERVICE_ID))) {
                 framework.ungetService(reference); // the previous revision's use of it stands
                 instance.state = InstanceState.valueOf((String) handedOver.get("state"));
                 instance.markedUnavailable = Boolean.TRUE.equals(handedOver.get("markedUnavailable"));
                 instance.stopReason = (String) handedOver.get("stopReason");
                 attachContext(instance, configuration); // running already: adopted, not started again
             } else {
-                lifecycle.execute(() -> start(instance, configuration));
+                try {
+                    lifecycle.execute(() -> start(instance, configuration));
+                } catch (RejectedExecutionException stopping) { // this revision is being replaced: its successor starts it
+                    running.remove(instance.instanceId, instance);
+                    framework.ungetService(reference);
+                    return null;
+                }
             }
             return instance;
         }
@@ -312,10 +327,13 @@ public final class ComponentHarness implements Harness {
         @Override
         public void removedService(ServiceReference<Component> reference, Running instance) {
             running.remove(instance.instanceId, instance);
-            boolean shuttingDown = context.getBundle(0).getState() == Bundle.STOPPING
-                    || context.getBundle().getState() == Bundle.STOPPING;
-            if (shuttingDown) { // this bundle is being updated (or the node stops): the next revision takes the instance over
+            if (context.getBundle(0).getState() == Bundle.STOPPING) {
+                return; // the node stops: nothing to hand over or to report
+            }
+            // This bundle stops (an update) while the instance's service is still registered: the next revision takes it over.
+            if (context.getBundle().getState() == Bundle.STOPPING && reference.getBundle() != null) {
                 Map<String, Object> handover = new HashMap<>();
+                handover.put("serviceId", reference.getProperty(Constants.SERVICE_ID));
                 handover.put("state", instance.state.name());
                 handover.put("markedUnavailable", instance.markedUnavailable);
                 handover.put("stopReason", instance.stopReason);
@@ -329,7 +347,11 @@ public final class ComponentHarness implements Harness {
             transition(instance, null, InstanceState.DESTROYED, reason);
             InstanceContext ended = instance.context;
             if (ended != null) {
-                lifecycle.execute(ended::revokeIdentity); // may wait on the CA's node
+                try {
+                    lifecycle.execute(ended::revokeIdentity); // may wait on the CA's node
+                } catch (RejectedExecutionException stopping) {
+                    ended.revokeIdentity();
+                }
             }
         }
     }

@@ -68,11 +68,15 @@ public final class RestHold {
     /** Longer than a swap of the REST bundle, shorter than a client's patience. */
     private static final long PATIENCE_NANOS = TimeUnit.SECONDS.toNanos(30);
     private static final long RETRY_PAUSE_MILLIS = 10;
+    /** How long a request this revision held waits for the next revision's hold. */
+    private static final long SUCCESSOR_PATIENCE_NANOS = TimeUnit.SECONDS.toNanos(5);
     /** The shared map's key telling that the filters are registered. */
     private static final String FILTERS = "rest-hold-filters";
 
     private final Object readiness = new Object();
     private volatile boolean complete;
+    /** Set when this revision stops: what it holds goes to the next one. */
+    private volatile boolean retired;
     private BundleContext context;
     private ConcurrentMap<String, Object> shared;
     private final Consumer<Object[]> hold = this::hold;
@@ -110,9 +114,12 @@ public final class RestHold {
 
     @Deactivate
     void deactivate() {
-        shared.replace(HeldRequests.HOLD, hold, System.nanoTime()); // requests wait for the next revision's hold
+        shared.replace(HeldRequests.HOLD, hold, System.nanoTime()); // new requests wait for the next revision's hold
         runtime.close();
-        setComplete(true); // lets every request held here go
+        synchronized (readiness) {
+            retired = true; // and those held here go to it
+            readiness.notifyAll();
+        }
     }
 
     /**
@@ -142,12 +149,12 @@ public final class RestHold {
         }
     }
 
-    public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain) throws IOException, ServletException {
+    private void doFilter(ServletRequest request, ServletResponse response, FilterChain chain) throws IOException, ServletException {
         long deadline = System.nanoTime() + PATIENCE_NANOS;
         boolean mapAgain = false;
         if (!complete) {
             if (!awaitComplete(deadline)) {
-                chain.doFilter(request, response);
+                passOn(request, response, chain);
                 return;
             }
             mapAgain = true; // where it was mapped when it arrived may be gone
@@ -161,14 +168,14 @@ public final class RestHold {
                     chain.doFilter(request, answer);
                 }
             } catch (ServletException | RuntimeException e) {
-                if (!reachedNoResource(e) || response.isCommitted() || !pause() || !awaitComplete(deadline)) {
+                if (!reachedNoResource(e) || response.isCommitted() || !again(deadline)) {
                     throw e;
                 }
                 response.reset();
                 mapAgain = true;
                 continue;
             }
-            if (!answer.unserved() || !pause() || !awaitComplete(deadline)) {
+            if (!answer.unserved() || !again(deadline)) {
                 answer.deliver();
                 return;
             }
@@ -180,13 +187,41 @@ public final class RestHold {
     }
 
     /**
-     * Whether CXF failed in its transport, before any resource: its destination lost its observer
-     * while the application was being rebuilt (a NullPointerException it lets through).
+     * A request this revision cannot hold any more (it retired while the request waited) goes to the
+     * next revision's hold; with none in sight, or when the wait ran out, it goes on as if there
+     * were no filter.
+     */
+    private void passOn(ServletRequest request, ServletResponse response, FilterChain chain) throws IOException, ServletException {
+        long deadline = System.nanoTime() + SUCCESSOR_PATIENCE_NANOS;
+        while (retired && System.nanoTime() - deadline < 0) {
+            if (shared.get(HeldRequests.HOLD) instanceof Consumer<?> next && next != hold) {
+                @SuppressWarnings("unchecked")
+                Consumer<Object[]> successor = (Consumer<Object[]>) next;
+                successor.accept(new Object[] {request, response, chain});
+                return;
+            }
+            if (!pause()) {
+                break;
+            }
+        }
+        chain.doFilter(request, response);
+    }
+
+    /** After a short pause, whether to send a request again: time is left, and the API is complete. */
+    private boolean again(long deadline) {
+        return pause() && System.nanoTime() - deadline < 0 && awaitComplete(deadline);
+    }
+
+    /**
+     * Whether CXF failed before any resource: its HTTP destination had lost its observer while the
+     * application was being rebuilt (a NullPointerException it lets through).
      */
     private static boolean reachedNoResource(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             StackTraceElement[] where = cause.getStackTrace();
-            if (cause instanceof NullPointerException && where.length > 0 && where[0].getClassName().startsWith("org.apache.cxf.transport.")) {
+            if (cause instanceof NullPointerException && where.length > 0
+                    && where[0].getClassName().equals("org.apache.cxf.transport.http.AbstractHTTPDestination")
+                    && where[0].getMethodName().equals("invoke")) {
                 return true;
             }
         }
@@ -196,6 +231,9 @@ public final class RestHold {
     /** Maps the request again, in the API's context of now. */
     private static void forward(ServletRequest request, ServletResponse response) throws IOException, ServletException {
         ServletContext api = request.getServletContext().getContext(BASE);
+        if (api == null) {
+            throw new ServletException("the servlet container gives no context for " + BASE);
+        }
         HttpServletRequest http = (HttpServletRequest) request;
         String path = http.getRequestURI().substring(api.getContextPath().length());
         String query = http.getQueryString();
@@ -213,10 +251,13 @@ public final class RestHold {
         }
     }
 
-    /** Waits until the API is complete, up to {@code deadline}. */
+    /** Waits until the API is complete, up to {@code deadline}; false when it is not by then, or this revision retired. */
     private boolean awaitComplete(long deadline) {
         synchronized (readiness) {
             while (!complete) {
+                if (retired) {
+                    return false;
+                }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return false;
@@ -306,6 +347,11 @@ public final class RestHold {
         }
 
         @Override
+        public int getStatus() {
+            return notFound ? SC_NOT_FOUND : super.getStatus();
+        }
+
+        @Override
         public void setStatus(int status) {
             notFound = status == SC_NOT_FOUND;
             if (!notFound) {
@@ -359,6 +405,7 @@ public final class RestHold {
 
                     @Override
                     public void close() throws IOException {
+                        flushWriter(); // what the servlet wrote through getWriter() comes first
                         if (!notFound) { // a held-back answer may yet be replaced
                             real.close();
                         }

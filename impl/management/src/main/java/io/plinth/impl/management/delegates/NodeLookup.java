@@ -26,17 +26,29 @@ public final class NodeLookup {
      * provides it or of this one takes, so that no handshake fails during one.
      */
     private static final long PATIENCE_NANOS = TimeUnit.SECONDS.toNanos(5);
+    /** A service seen this recently and gone now is being replaced: worth the wait. */
+    private static final long RECENT_NANOS = TimeUnit.MINUTES.toNanos(1);
+    /** When a handshake last found the service (nanoTime), or null: never. */
+    private static volatile Long lastSeen;
 
     private NodeLookup() {
     }
 
-    /** The node's service, waiting for it up to the patience; null if there is none by then. */
+    /**
+     * The node's service; when it went away in the last minute (an update of the bundle providing
+     * it, or of this one), waiting for it up to the patience. Null if there is none.
+     */
     static ManagementTls node() {
         long deadline = System.nanoTime() + PATIENCE_NANOS;
         while (true) {
             ManagementTls tls = registered();
-            if (tls != null || System.nanoTime() - deadline > 0) {
+            if (tls != null) {
+                lastSeen = System.nanoTime();
                 return tls;
+            }
+            Long seen = lastSeen;
+            if (seen == null || System.nanoTime() - seen > RECENT_NANOS || System.nanoTime() - deadline > 0) {
+                return null;
             }
             try {
                 Thread.sleep(10);
