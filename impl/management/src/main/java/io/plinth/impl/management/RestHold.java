@@ -107,7 +107,7 @@ public final class RestHold {
         runtime.open();
         shared = FrameworkShared.of(bundleContext);
         if (shared.putIfAbsent(FILTERS, Boolean.TRUE) == null) {
-            registerFilters(bundleContext);
+            registerFilters(bundleContext, shared);
         }
         shared.put(HeldRequests.HOLD, hold);
     }
@@ -126,11 +126,11 @@ public final class RestHold {
      * In the API's own context (it comes and goes with the application: what arrives while the
      * application is incomplete), and in the default one (what arrives while it is gone).
      */
-    private static void registerFilters(BundleContext bundleContext) {
+    private static void registerFilters(BundleContext bundleContext, ConcurrentMap<String, Object> shared) {
         LoadedApart delegates = new LoadedApart(bundleContext.getDataFile("rest-hold").toPath(), ClassLoader.getPlatformClassLoader(),
                 List.of(HeldRequests.class));
         Filter filter = (Filter) Proxy.newProxyInstance(Filter.class.getClassLoader(), new Class<?>[] {Filter.class},
-                (InvocationHandler) delegates.instance(HeldRequests.class, FrameworkShared.of(bundleContext)));
+                (InvocationHandler) delegates.instance(HeldRequests.class, shared));
         BundleContext framework = bundleContext.getBundle(Constants.SYSTEM_BUNDLE_ID).getBundleContext();
         framework.registerService(Filter.class, filter, new Hashtable<>(Map.of(
                 "osgi.http.whiteboard.filter.pattern", "/*",
