@@ -171,6 +171,11 @@ public class LiveUpdateIT extends PlinthTestSupport {
         chainOfUpdates("management");
     }
 
+    @Test
+    public void upgrade() throws Exception {
+        chainOfUpdates("upgrade");
+    }
+
     /**
      * A call in flight during a hub swap whose component calls the hub again: the inner call can only
      * be served by the new hub, so the old one must not wait for the outer call before it goes.
@@ -316,15 +321,6 @@ public class LiveUpdateIT extends PlinthTestSupport {
     private HttpResponse<String> gateway(String path) throws Exception {
         return gatewayClient.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:18080" + path)).timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString());
-    }
-
-    private <S> S current(Class<S> type) {
-        return bundleContext.getService(bundleContext.getServiceReference(type));
-    }
-
-    private Bundle bundle(String name) {
-        return List.of(bundleContext.getBundles()).stream().filter(b -> ("io.plinth." + name).equals(b.getSymbolicName()))
-                .findFirst().orElseThrow(() -> new AssertionError("no bundle io.plinth." + name));
     }
 
     /** {@code bundle:update} from a copy of the freshly built jar; answers how long the update took. */

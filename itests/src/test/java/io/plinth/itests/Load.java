@@ -30,7 +30,12 @@ final class Load {
     }
 
     Load(int clients, Attempt attempt) {
-        for (int i = 0; i < clients; i++) {
+        this(java.util.Collections.nCopies(clients, attempt));
+    }
+
+    /** One client per attempt. */
+    Load(List<Attempt> attempts) {
+        for (Attempt attempt : attempts) {
             Thread thread = new Thread(() -> {
                 while (running.get()) {
                     long start = System.nanoTime();

@@ -29,6 +29,7 @@ import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.karaf.options.LogLevelOption.LogLevel;
 import org.ops4j.pax.exam.options.extra.VMOption;
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 
 /**
@@ -114,6 +115,17 @@ public abstract class PlinthTestSupport {
                 new VMOption("--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED"),
                 new VMOption("-classpath"),
                 new VMOption("lib/jdk9plus/*" + File.pathSeparator + "lib/boot/*" + File.pathSeparator + "lib/endorsed/*"));
+    }
+
+    /** The service of {@code type} registered now (not the one injected, which a live update may have retired). */
+    protected <S> S current(Class<S> type) {
+        return bundleContext.getService(bundleContext.getServiceReference(type));
+    }
+
+    /** The platform bundle {@code io.plinth.NAME}. */
+    protected Bundle bundle(String name) {
+        return List.of(bundleContext.getBundles()).stream().filter(b -> ("io.plinth." + name).equals(b.getSymbolicName()))
+                .findFirst().orElseThrow(() -> new AssertionError("no bundle io.plinth." + name));
     }
 
     /** Adds the example components' feature repository, as a developer would. */

@@ -104,6 +104,22 @@ public class ShellIT extends PlinthTestSupport {
         assertTrue(run("plinth:cluster-token").err().contains("in no cluster"));
         assertTrue(run("plinth:cluster-join nonsense").err().contains("plinth-join."));
         assertTrue(run("plinth:cluster-init Bad_Name").err().contains("lowercase"));
+        assertTrue(run("plinth:platform-upgrade --dry-run 0.2.0-SNAPSHOT").err().contains("released build"));
+        assertTrue(run("plinth:platform-upgrade --cluster --dry-run 0.2.0").err().contains("not connected to a cluster"));
+        assertTrue(run("plinth:platform-upgrade-status").err().contains("no platform upgrade has run"));
+    }
+
+    /** The shell bundle is itself replaced while the command follows the upgrade. */
+    @Test
+    public void thePlatformUpgradesItselfFromTheShell() throws Exception {
+        Releases.publish(java.nio.file.Path.of(System.getProperty("karaf.home"), "system"), "0.1.1", false, false);
+        Printed plan = run("plinth:platform-upgrade --dry-run 0.1.1");
+        assertTrue(plan.out() + plan.err(), plan.out().contains("io.plinth.hub") && plan.out().contains("mvn:io.plinth/plinth-hub/0.1.1"));
+        Printed upgraded = run("plinth:platform-upgrade 0.1.1");
+        assertEquals(upgraded.out(), "", upgraded.err());
+        assertTrue(upgraded.out(), upgraded.out().contains("Upgrade to 0.1.1: succeeded"));
+        assertTrue(run("plinth:platform-upgrade --dry-run 0.1.1").out().contains("nothing to change"));
+        assertTrue(run("plinth:platform-upgrade-status").out().contains("succeeded"));
     }
 
     @Test

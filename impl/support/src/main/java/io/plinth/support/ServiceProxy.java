@@ -39,9 +39,14 @@ public final class ServiceProxy<T> implements AutoCloseable {
         return proxy;
     }
 
+    /** Stops tracking; nothing to do once the bundle whose context it tracks with has stopped (its listener went with it). */
     @Override
     public void close() {
-        tracker.close();
+        try {
+            tracker.close();
+        } catch (IllegalStateException ownerStopped) {
+            // "Invalid BundleContext": e.g. a shell command that outlived its bundle's replacement
+        }
     }
 
     private final class Forwarder implements InvocationHandler {

@@ -145,6 +145,13 @@ public final class Web implements Component {
             }
         }
 
+        /** A request it cannot serve (its instance ended under it, say) is answered, not left waiting. */
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.writeAndFlush(response(HttpResponseStatus.SERVICE_UNAVAILABLE, "web instance unavailable: " + cause.getMessage() + "\n"))
+                    .addListener(written -> ctx.close());
+        }
+
         private String body(FullHttpRequest request) {
             return "web " + context.version() + " " + context.instanceId() + " " + request.uri() + "\n";
         }
@@ -154,11 +161,8 @@ public final class Web implements Component {
         }
 
         private void respond(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, String body) {
-            FullHttpResponse response = new DefaultFullHttpResponse(io.netty.handler.codec.http.HttpVersion.HTTP_1_1, status,
-                    Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
-            response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN)
-                    .setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes())
-                    .set("X-Plinth-Instance", context.instanceId());
+            FullHttpResponse response = response(status, body);
+            response.headers().set("X-Plinth-Instance", context.instanceId());
             HttpUtil.setKeepAlive(response, keepAlive);
             ctx.writeAndFlush(response).addListener(written -> {
                 if (!keepAlive) {
@@ -166,6 +170,14 @@ public final class Web implements Component {
                 }
             });
         }
+    }
+
+    private static FullHttpResponse response(HttpResponseStatus status, String body) {
+        FullHttpResponse response = new DefaultFullHttpResponse(io.netty.handler.codec.http.HttpVersion.HTTP_1_1, status,
+                Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN)
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
+        return response;
     }
 
     private final class WebSocketEcho extends SimpleChannelInboundHandler<TextWebSocketFrame> {

@@ -10,6 +10,7 @@ import io.plinth.api.gateway.GatewayService;
 import io.plinth.api.hub.Hub;
 import io.plinth.api.pki.AgentCertificates;
 import io.plinth.api.pki.CertificateAuthority;
+import io.plinth.api.platform.PlatformUpgrades;
 import io.plinth.support.ServiceProxy;
 
 import org.osgi.framework.BundleContext;
@@ -35,6 +36,7 @@ public final class Platform {
     private ServiceProxy<CredentialService> credentials;
     private ServiceProxy<CertificateAuthority> certificates;
     private ServiceProxy<AgentCertificates> agents;
+    private ServiceProxy<PlatformUpgrades> upgrades;
 
     @Activate
     void activate(BundleContext context) {
@@ -46,6 +48,7 @@ public final class Platform {
         credentials = new ServiceProxy<>(context, CredentialService.class, PATIENCE);
         certificates = new ServiceProxy<>(context, CertificateAuthority.class, PKI_PATIENCE);
         agents = new ServiceProxy<>(context, AgentCertificates.class, PATIENCE);
+        upgrades = new ServiceProxy<>(context, PlatformUpgrades.class, PATIENCE);
     }
 
     @Deactivate
@@ -58,6 +61,7 @@ public final class Platform {
         credentials.close();
         certificates.close();
         agents.close();
+        upgrades.close();
     }
 
     Hub hub() {
@@ -87,6 +91,10 @@ public final class Platform {
     /** This node's certificate manager: tokens for the agents it spawns. */
     AgentCertificates agents() {
         return agents.get();
+    }
+
+    PlatformUpgrades upgrades() {
+        return upgrades.get();
     }
 
     /** The CA at work: only on the node that holds the cluster CA, so another node answers 503 soon. */

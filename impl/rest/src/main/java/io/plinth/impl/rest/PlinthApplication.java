@@ -11,7 +11,7 @@ import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsName;
  * plinth.rest.parts: the JAX-RS resources and extensions of this bundle. The management bundle holds
  * requests while fewer are served (during a live update of this bundle); RestIT checks the number.
  */
-@Component(service = Application.class, property = "plinth.rest.parts:Integer=16")
+@Component(service = Application.class, property = "plinth.rest.parts:Integer=17")
 @JaxrsApplicationBase("plinth/api/v1")
 @JaxrsName(PlinthApplication.NAME)
 public final class PlinthApplication extends Application {
