@@ -1,6 +1,7 @@
 package io.plinth.itests;
 
 import java.net.http.HttpResponse;
+import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -44,10 +45,10 @@ final class Load {
                         if (failure == null) {
                             successes.incrementAndGet();
                         } else {
-                            failures.add(failure);
+                            failures.add(LocalTime.now() + " " + failure);
                         }
                     } catch (Exception e) {
-                        failures.add(e.toString());
+                        failures.add(LocalTime.now() + " " + e);
                     }
                     slowestNanos.accumulateAndGet(System.nanoTime() - start, Math::max);
                 }

@@ -148,8 +148,9 @@ public final class Web implements Component {
         /** A request it cannot serve (its instance ended under it, say) is answered, not left waiting. */
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            ctx.writeAndFlush(response(HttpResponseStatus.SERVICE_UNAVAILABLE, "web instance unavailable: " + cause.getMessage() + "\n"))
-                    .addListener(written -> ctx.close());
+            FullHttpResponse unavailable = response(HttpResponseStatus.SERVICE_UNAVAILABLE, "web instance unavailable: " + cause.getMessage() + "\n");
+            HttpUtil.setKeepAlive(unavailable, false); // the connection ends with it
+            ctx.writeAndFlush(unavailable).addListener(written -> ctx.close());
         }
 
         private String body(FullHttpRequest request) {

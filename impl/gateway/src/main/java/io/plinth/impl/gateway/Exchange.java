@@ -66,6 +66,8 @@ final class Exchange implements BackendUser {
     private int attempt;
     /** Why the last of the current version's servers failed, until the version answers or is given up. */
     private String serverFailure;
+    /** Why the last version tried did not answer, for the client when none does. */
+    private String lastFailure;
     /** The current version's servers this request went to. */
     private final List<InetSocketAddress> triedServers = new ArrayList<>(2);
     /** The version the current attempt goes to. */
@@ -157,7 +159,7 @@ final class Exchange implements BackendUser {
 
     private void tryNext() {
         if (attempt >= route.candidates().size()) {
-            answerError(HttpResponseStatus.BAD_GATEWAY, "no version of the backend could answer");
+            answerError(HttpResponseStatus.BAD_GATEWAY, "no version of the backend could answer" + (lastFailure == null ? "" : "; the last: " + lastFailure));
             return;
         }
         current = route.candidates().get(attempt++);
@@ -173,8 +175,10 @@ final class Exchange implements BackendUser {
         if (address == null) {
             if (serverFailure != null) {
                 gateway.health().failed(current, serverFailure); // the version failed: none of its servers would do
+                lastFailure = serverFailure;
             } else if (triedServers.isEmpty() && current.group() != null) {
-                gateway.health().failed(current, "no member of group " + current.group() + " is available"); // the backend is gone
+                lastFailure = "no member of group " + current.group() + " is available";
+                gateway.health().failed(current, lastFailure); // the backend is gone
             }
             tryNext();
             return;
@@ -325,7 +329,8 @@ final class Exchange implements BackendUser {
         backendKeepAlive = HttpUtil.isKeepAlive(response);
         boolean failed = response.status().code() >= 500;
         if (failed) {
-            gateway.health().failed(current, "answered " + response.status());
+            lastFailure = "answered " + response.status();
+            gateway.health().failed(current, lastFailure);
             healthRecorded = true;
         } else {
             gateway.health().succeeded(current, System.nanoTime() - requestSentAt);
@@ -429,6 +434,7 @@ final class Exchange implements BackendUser {
         discarding = false;
         skippingInterim = false;
         boolean anotherServer = !answering && connectionLost && !wasDiscarding && (resendable() || !sent);
+        lastFailure = why;
         if (anotherServer) {
             serverFailure = healthRecorded ? null : why; // counted against the version if no server will do
         } else if (!answering && !healthRecorded) {

@@ -17,6 +17,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFactory;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -171,11 +174,12 @@ public final class Gateway {
         ServerSocketChannel proxySocket = sockets.take(proxyAddress);
         ServerSocketChannel adminSocket = sockets.take(adminAddress);
         sockets.closeUntaken();
-        proxy = listen(config.host(), proxyPort, proxySocket, new ChannelInitializer<SocketChannel>() {
+        proxy = listen(config.host(), proxyPort, proxySocket, new Accepted(), new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel channel) {
-                clients.add(channel);
-                channel.closeFuture().addListener(closed -> clients.remove(channel));
+                if (retiring) {
+                    closeWhenIdle(channel); // accepted just before the hand-over
+                }
                 channel.config().setAutoRead(false);
                 channel.pipeline().addLast(new FlushConsolidationHandler(64, true), new HttpServerCodec(),
                         new HttpServerExpectContinueHandler(),
@@ -185,7 +189,7 @@ public final class Gateway {
         });
         AdminAccess access = config.adminTls() ? new AdminAccess(() -> tls, java.util.Arrays.stream(config.adminClients().split(","))
                 .map(String::trim).filter(client -> !client.isEmpty()).collect(java.util.stream.Collectors.toSet())) : null;
-        admin = listen(config.adminHost(), adminPort, adminSocket, new ChannelInitializer<SocketChannel>() {
+        admin = listen(config.adminHost(), adminPort, adminSocket, null, new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel channel) throws javax.net.ssl.SSLException {
                 if (access != null) {
@@ -250,17 +254,16 @@ public final class Gateway {
      */
     private void drain() {
         for (Channel client : clients) {
-            // A moment's grace: a request already on its way over an idle connection is served (and
-            // answered "Connection: close") rather than cut off.
-            client.eventLoop().schedule(() -> {
-                Frontend frontend = client.pipeline().get(Frontend.class);
-                if (frontend == null || frontend.idle()) {
-                    client.close();
-                }
-            }, IDLE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+            if (client.isRegistered()) { // else it is set up after retiring began, and closes when idle then
+                closeWhenIdle(client);
+            }
         }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(readTimeoutMillis + DRAIN_MARGIN_MILLIS);
-        while (!clients.isEmpty() && System.nanoTime() - deadline < 0) {
+        while (System.nanoTime() - deadline < 0) {
+            clients.removeIf(client -> !client.isOpen() && client.closeFuture().isDone()); // one whose registration failed is closed, unnotified
+            if (clients.isEmpty()) {
+                return;
+            }
             try {
                 Thread.sleep(5);
             } catch (InterruptedException e) {
@@ -270,19 +273,53 @@ public final class Gateway {
         }
     }
 
-    /** Listens on host:port: on the socket the previous revision handed over, if any, else on a new one. */
-    private Channel listen(String host, int port, ServerSocketChannel handedOver, ChannelInitializer<SocketChannel> initializer)
-            throws InterruptedException {
+    /**
+     * Closes {@code client} if it is idle after a moment's grace: a request already on its way over an
+     * idle connection is served (and answered "Connection: close") rather than cut off.
+     */
+    private void closeWhenIdle(Channel client) {
+        client.eventLoop().schedule(() -> {
+            Frontend frontend = client.pipeline().get(Frontend.class);
+            if (frontend == null || frontend.idle()) {
+                client.close();
+            }
+        }, IDLE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Listens on host:port: on the socket the previous revision handed over, if any, else on a new one;
+     * {@code onAccept} (or null) sees each connection as it is accepted.
+     */
+    private Channel listen(String host, int port, ServerSocketChannel handedOver, ChannelHandler onAccept,
+            ChannelInitializer<SocketChannel> initializer) throws InterruptedException {
         ChannelFactory<ServerChannel> listening = () -> handedOver == null ? new ListeningSockets.Listening()
                 : new ListeningSockets.Listening(handedOver);
         ServerBootstrap bootstrap = new ServerBootstrap().group(boss, workers).channelFactory(listening)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(initializer);
+        if (onAccept != null) {
+            bootstrap.handler(onAccept);
+        }
         if (handedOver != null) {
             return bootstrap.register().sync().channel(); // bound already: accepting starts once registered
         }
         return bootstrap.bind(new InetSocketAddress(host, port)).sync().channel();
+    }
+
+    /**
+     * Counts a proxy connection among the clients from its accept on, before it is set up on its event
+     * loop: a retirement that drains the clients then cannot miss one accepted just before the hand-over
+     * (its event loop would stop under it).
+     */
+    private final class Accepted extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object accepted) {
+            Channel client = (Channel) accepted;
+            clients.add(client);
+            client.closeFuture().addListener(closed -> clients.remove(client));
+            ctx.fireChannelRead(accepted);
+        }
     }
 
     private static JsonNode startupConfiguration(String file) throws IOException {

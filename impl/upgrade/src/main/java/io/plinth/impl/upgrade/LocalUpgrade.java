@@ -37,9 +37,10 @@ import org.slf4j.LoggerFactory;
 /**
  * This node's own part of an upgrade, as a journaled sequence: fetch and plan; keep a copy of each
  * bundle it replaces; update bundles one at a time (libraries, then the API, then each sub-system),
- * waiting after each for the bundle to offer its services again; check the node's health; move
- * Karaf's features state to the build (which also updates this bundle: its successor then finishes
- * from the journal). Anything short of health puts every changed bundle back.
+ * waiting after each for the bundle to offer its services again, or, when a new API or library
+ * makes a refresh necessary, stop what is refreshed, update, refresh and start it again; check the
+ * node's health; move Karaf's features state to the build (which also updates this bundle: its
+ * successor then finishes from the journal). Anything short of health puts every changed bundle back.
  */
 final class LocalUpgrade {
 
@@ -128,7 +129,7 @@ final class LocalUpgrade {
             }
         } catch (Exception e) {
             if (handover.retired()) {
-                LOG.info("Upgrade to {}: this upgrader is being replaced; its successor rolls the node back", job.version());
+                LOG.info("Upgrade to {}: this upgrader is being replaced; its successor carries on from the journal", job.version());
                 return;
             }
             LOG.warn("Upgrade to {} failed on this node; rolling back", job.version(), e);

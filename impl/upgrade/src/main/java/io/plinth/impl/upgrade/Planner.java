@@ -26,6 +26,8 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.wiring.BundleRevision;
 import org.osgi.framework.wiring.BundleWire;
 import org.osgi.framework.wiring.BundleWiring;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Compares a platform build with what this node runs: which bundles it would install, update and
@@ -36,6 +38,8 @@ import org.osgi.framework.wiring.BundleWiring;
  * Karaf's resolver does: the platform's Jackson 2.14.1 is satisfied by the 2.14.2 CXF brings).
  */
 final class Planner {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Planner.class);
 
     /** A plan, and what carrying it out needs: the installed bundles it changes and the fetched build. */
     record Planned(UpgradePlan plan, Build build, Map<String, Bundle> toUpdate, Map<String, Bundle> toUninstall,
@@ -60,7 +64,9 @@ final class Planner {
 
     /** What upgrading this node, {@code node}, to {@code version} would do; fetches the build, changes nothing. */
     Planned plan(String version, String node) {
+        long start = System.nanoTime();
         Build build = Build.fetch(features, version, staging);
+        LOG.info("Fetched platform build {} ({} bundles) in {} ms", version, build.artifacts.size(), (System.nanoTime() - start) / 1_000_000);
         Set<String> platform = platformNames(build);
         Map<String, Bundle> installed = new HashMap<>();
         for (Bundle bundle : framework.getBundles()) {
