@@ -3,6 +3,7 @@ package io.plinth.itests;
 import java.net.http.HttpResponse;
 import java.time.LocalTime;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -31,7 +32,7 @@ final class Load {
     }
 
     Load(int clients, Attempt attempt) {
-        this(java.util.Collections.nCopies(clients, attempt));
+        this(Collections.nCopies(clients, attempt));
     }
 
     /** One client per attempt. */

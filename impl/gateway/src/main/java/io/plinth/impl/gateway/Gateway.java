@@ -260,7 +260,7 @@ public final class Gateway {
         }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(readTimeoutMillis + DRAIN_MARGIN_MILLIS);
         while (System.nanoTime() - deadline < 0) {
-            clients.removeIf(client -> !client.isOpen() && client.closeFuture().isDone()); // one whose registration failed is closed, unnotified
+            clients.removeIf(client -> !client.isOpen()); // also one whose registration failed: its close went unnotified
             if (clients.isEmpty()) {
                 return;
             }

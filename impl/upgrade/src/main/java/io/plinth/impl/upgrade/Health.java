@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 
 import io.plinth.api.cluster.ClusterMessaging;
 import io.plinth.api.cluster.ClusterService;
@@ -118,35 +119,28 @@ final class Health {
 
     /** This node's name in its cluster, or as its cluster service knows it outside one, else {@code karaf.name}. */
     String nodeName() {
-        ServiceReference<ClusterMessaging> reference = framework.getServiceReference(ClusterMessaging.class);
-        ClusterMessaging messaging = reference == null ? null : framework.getService(reference);
-        if (messaging != null) {
-            try {
-                return messaging.localNode();
-            } finally {
-                framework.ungetService(reference);
-            }
+        String inCluster = ask(ClusterMessaging.class, ClusterMessaging::localNode);
+        if (inCluster != null) {
+            return inCluster;
         }
-        ServiceReference<ClusterService> service = framework.getServiceReference(ClusterService.class);
-        ClusterService cluster = service == null ? null : framework.getService(service);
-        if (cluster != null) {
-            try {
-                return cluster.info().node();
-            } finally {
-                framework.ungetService(service);
-            }
-        }
-        return System.getProperty("karaf.name");
+        String known = ask(ClusterService.class, cluster -> cluster.info().node());
+        return known != null ? known : System.getProperty("karaf.name");
     }
 
     private Set<String> otherNodes() {
-        ServiceReference<ClusterMessaging> reference = framework.getServiceReference(ClusterMessaging.class);
-        ClusterMessaging messaging = reference == null ? null : framework.getService(reference);
-        if (messaging == null) {
-            return Set.of();
+        Set<String> others = ask(ClusterMessaging.class, messaging -> Set.copyOf(messaging.otherNodes()));
+        return others == null ? Set.of() : others;
+    }
+
+    /** What the service of {@code type} answers {@code question} now, or null when there is none (nothing waits for one). */
+    private <S, R> R ask(Class<S> type, Function<S, R> question) {
+        ServiceReference<S> reference = framework.getServiceReference(type);
+        S service = reference == null ? null : framework.getService(reference);
+        if (service == null) {
+            return null;
         }
         try {
-            return Set.copyOf(messaging.otherNodes());
+            return question.apply(service);
         } finally {
             framework.ungetService(reference);
         }
