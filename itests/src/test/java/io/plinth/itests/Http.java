@@ -1,6 +1,7 @@
 package io.plinth.itests;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.InputStream;
 import java.net.Socket;
 import java.net.URI;
@@ -37,8 +38,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  */
 final class Http {
 
-    /** A response: status and parsed JSON body (null when empty). */
-    record Answer(int status, JsonNode json, String body) {
+    /** A response: its status and body. */
+    record Answer(int status, String body) {
+
+        /** The body as JSON: null when empty; an error when it is not JSON (a servlet container's page). */
+        JsonNode json() {
+            try {
+                return body == null || body.isBlank() ? null : JSON.readTree(body);
+            } catch (IOException e) {
+                throw new UncheckedIOException("not JSON (status " + status + "): " + body, e);
+            }
+        }
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -117,9 +127,8 @@ final class Http {
                 .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString()));
     }
 
-    private static Answer answer(HttpResponse<String> response) throws IOException {
-        String body = response.body();
-        return new Answer(response.statusCode(), body == null || body.isBlank() ? null : JSON.readTree(body), body);
+    private static Answer answer(HttpResponse<String> response) {
+        return new Answer(response.statusCode(), response.body());
     }
 
     private HttpRequest.Builder authorized(HttpRequest.Builder request) {
